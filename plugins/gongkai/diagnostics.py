@@ -1,0 +1,155 @@
+"""Diagnostics: one object per problem, rendered as text, JSON or GitHub annotations.
+
+Every code lives in CODES with a Chinese title and a fix hint, so the CLI, the MkDocs
+build and the documentation all speak with one voice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    title: str  # what is wrong, in Chinese
+    hint: str  # how to fix it, in Chinese
+
+
+_CODES = [
+    # GK1xx: the file itself
+    Code("GK101", ERROR, "YAML 语法错误", "检查这一行及上一行的缩进、冒号和引号"),
+    Code("GK102", ERROR, "文件编码不是 UTF-8", "用记事本打开文件，选“另存为”，编码选 UTF-8 后保存"),
+    Code("GK103", ERROR, "缩进里有 Tab 制表符", "把行首的 Tab 换成空格（每级缩进两个空格）"),
+    Code("GK104", ERROR, "文件太大", "按年份拆分成多个文件"),
+    Code("GK105", ERROR, "文件是空的", "填写内容，或删除这个文件"),
+    Code("GK106", ERROR, "不允许使用锚点、别名或合并键（&、*、<<）", "把内容直接写出来，不要引用别处"),
+    Code("GK107", ERROR, "同一个字段写了两次", "删除重复的一行，只保留一个"),
+    Code("GK108", ERROR, "一个文件只能有一份文档", "删除多余的“---”分隔线"),
+    Code("GK109", ERROR, "不支持 YAML 标签（! 开头的写法）", "去掉 ! 开头的标签，直接写值"),
+    Code("GK110", ERROR, "数据目录里有无法识别的文件或文件夹", "检查文件名；记录文件应放在 decisions/ funds/ pledges/ completed/ 下，以年份命名，如 2024.yml"),
+    Code("GK111", ERROR, "缺少必需的文件", "按文书指南补上这个文件"),
+    # GK2xx: fields and types
+    Code("GK201", ERROR, "结构不对", "对照文书指南中的示例检查缩进和“- ”列表符号"),
+    Code("GK202", ERROR, "缺少必填字段", "补上这个字段"),
+    Code("GK203", ERROR, "无法识别的字段", "检查字段名拼写"),
+    Code("GK204", ERROR, "日期格式不对", "日期写成 2024-03-05 这样的格式"),
+    Code("GK205", ERROR, "金额格式不对", "金额只写数字，单位是元，最多两位小数，如 12000.50"),
+    Code("GK206", ERROR, "应为整数", "只写阿拉伯数字，如 35"),
+    Code("GK207", ERROR, "代码必须加引号", "写成 code: \"411321104201\"，加上英文双引号"),
+    Code("GK208", ERROR, "取值不在允许范围内", "从提示的选项中选一个"),
+    Code("GK209", ERROR, "应为文字", "直接写文字；纯数字请加引号"),
+    Code("GK210", ERROR, "应为 true 或 false", "写 true（是）或 false（否）"),
+    Code("GK211", ERROR, "编号格式不对", "只用小写英文字母、数字和连字符，如 d-2024-01"),
+    Code("GK212", ERROR, "编号重复", "同一个村里每条记录的编号必须不同"),
+    Code("GK213", ERROR, "区划代码格式不对", "统计用区划代码是 12 位数字"),
+    Code("GK214", WARNING, "区划代码与上级不符", "村的代码前 9 位应与乡镇一致，乡镇前 6 位应与县一致"),
+    Code("GK215", ERROR, "文件年份与内容不符", "把记录移到对应年份的文件里"),
+    # GK3xx: 四议两公开
+    Code("GK301", ERROR, "步骤缺失或顺序不对", "按 提议→商议→审议→决议→决议公开→实施结果公开 的顺序填写"),
+    Code("GK302", ERROR, "步骤日期倒退", "后一步的日期不能早于前一步"),
+    Code("GK303", ERROR, "表决人数不合理", "赞成+反对+弃权 ≤ 实到 ≤ 应到"),
+    Code("GK304", ERROR, "公示期不对", "公示结束日期不能早于开始日期，且决议公开应在决议之后"),
+    Code("GK305", ERROR, "只有一肩挑的村才能合并提议和商议", "分别填写提议和商议两个步骤"),
+    # GK4xx: 财务公开
+    Code("GK401", ERROR, "期初 + 收入 - 支出 ≠ 期末", "核对每笔金额和期初、期末余额"),
+    Code("GK402", ERROR, "期初余额与上期期末余额不一致", "本期期初应等于上一期期末"),
+    Code("GK403", ERROR, "明细日期不在本期内", "把这笔明细移到对应的期间"),
+    Code("GK404", ERROR, "期间格式不对", "按季写 2024-Q1，按月写 2024-03"),
+    Code("GK405", ERROR, "每笔明细只能填收入或支出之一", "收入填 income，支出填 expense，二选一"),
+    Code("GK406", ERROR, "期间重复", "同一期间只写一次"),
+    # GK5xx: 承诺事项
+    Code("GK501", ERROR, "承诺日期不合理", "期限不能早于承诺日期"),
+    Code("GK502", ERROR, "已兑现的承诺需要兑现日期和佐证", "填写 kept_on 和 evidence"),
+    # GK6xx: 办结事项
+    Code("GK601", ERROR, "关联的决策不存在", "decision 填本村已有决策的编号"),
+    Code("GK602", ERROR, "办结日期早于决策的决议日期", "核对办结日期和决议日期"),
+]
+CODES: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based
+    code: str
+    message: str  # the specific problem, in Chinese
+    severity: str = ""
+
+    def __post_init__(self):
+        if not self.severity:
+            object.__setattr__(self, "severity", CODES[self.code].severity)
+
+    @property
+    def hint(self) -> str:
+        return CODES[self.code].hint
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def display_path(path: str | Path) -> str:
+    """Paths relative to the working directory when possible: what a clerk can click."""
+    p = str(path)
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:
+        return p
+    return p if rel.startswith("..") else rel
+
+
+def format_text(diags: list[Diagnostic]) -> str:
+    lines: list[str] = []
+    for d in sorted(diags):
+        lines.append(
+            f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}"
+            f"（{d.hint}）"
+        )
+    lines.append(summary(diags))
+    return "\n".join(lines)
+
+
+def summary(diags: list[Diagnostic]) -> str:
+    errors = sum(d.is_error for d in diags)
+    warnings = len(diags) - errors
+    files = len({d.path for d in diags})
+    if not diags:
+        return "检查通过：没有发现问题。"
+    return f"共 {errors} 个错误，{warnings} 个警告，涉及 {files} 个文件。"
+
+
+def format_json(diags: list[Diagnostic]) -> str:
+    return json.dumps(
+        [
+            {
+                "path": display_path(d.path),
+                "line": d.line,
+                "column": d.col,
+                "severity": d.severity,
+                "code": d.code,
+                "message": d.message,
+                "hint": d.hint,
+            }
+            for d in sorted(diags)
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def format_github(diags: list[Diagnostic]) -> str:
+    out = []
+    for d in sorted(diags):
+        level = "error" if d.is_error else "warning"
+        msg = f"{d.code} {d.message}（{d.hint}）".replace("%", "%25").replace("\n", "%0A")
+        out.append(f"::{level} file={display_path(d.path)},line={d.line},col={d.col}::{msg}")
+    return "\n".join(out)

@@ -1,0 +1,192 @@
+"""Read one YAML file into position-carrying nodes, refusing what a clerk should not write.
+
+Why not yaml.safe_load or ruamel's round-trip loader: we need a line and column for every
+value (diagnostics point at it), we must see anchors, aliases, merge keys, duplicate keys and
+quoting (an unquoted code loses its leading zero) before anything is expanded or typed, and
+we must be fast on tens of thousands of files. libyaml's C parser gives us a stream of
+events with positions; we build plain nodes from it and never let YAML guess types: the
+schema decides what a scalar means.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml import events as ev
+
+from .diagnostics import Diagnostic
+
+MAX_BYTES = 2 * 1024 * 1024  # a year of a busy village's ledger is far below this
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(slots=True)
+class Node:
+    kind: str  # "map", "seq" or "scalar"
+    line: int  # 1-based
+    col: int  # 1-based
+    value: object = None  # dict[str, tuple[Node, Node]] | list[Node] | str
+    plain: bool = True  # scalar written without quotes or block style
+
+
+@dataclass
+class Source:
+    """One data file: its path, its root node (None when unreadable) and what went wrong."""
+
+    path: Path
+    node: Node | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def read_source(path: Path) -> Source:
+    p = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Source(path, None, [Diagnostic(p, 1, 1, "GK104", f"文件有 {size // 1024} KB，超过上限 {MAX_BYTES // 1024} KB")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Source(path, None, [Diagnostic(p, 1, 1, "GK111", f"无法读取文件：{exc.strerror}")])
+    text, diag = decode(raw, p)
+    if diag:
+        return Source(path, None, [diag])
+    node, diags = parse(text, p)
+    return Source(path, node, diags)
+
+
+def decode(raw: bytes, path: str) -> tuple[str, Diagnostic | None]:
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]  # Notepad's UTF-8 BOM is harmless: accept it
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "", Diagnostic(path, 1, 1, "GK102", "文件是 UTF-16 编码")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            found = "文件看起来是 GBK/GB2312 编码（Windows 记事本的“ANSI”）"
+        except UnicodeDecodeError:
+            found = "文件里有不是 UTF-8 的字节，编码无法识别"
+        return "", Diagnostic(path, line, col, "GK102", found)
+
+
+def _tab_diagnostic(text: str, path: str) -> Diagnostic | None:
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            return Diagnostic(path, n, indent.index("\t") + 1, "GK103", "这一行用 Tab 缩进，YAML 只允许空格")
+    return None
+
+
+# libyaml's English problems, turned into words a clerk understands
+_PROBLEMS = [
+    ("mapping values are not allowed", "这里不能出现冒号“:”；冒号后要有空格，值里含冒号时请给整个值加引号"),
+    ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
+    ("did not find expected key", "缩进不一致：同一级的字段必须左对齐"),
+    ("did not find expected '-' indicator", "缩进不一致：这一行没有和同一项的其他字段对齐，或列表项的“- ”没有对齐"),
+    ("found character that cannot start any token", "出现了不能在这里使用的字符（常见于 Tab 或全角符号）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”写法不对，改用单引号"),
+    ("control characters are not allowed", "文件里有看不见的控制字符"),
+    ("expected <block end>, but found", "缩进不一致：这一行比上面的同级内容缩进多或少"),
+    ("found undefined alias", "用了别名“*”"),
+    ("while scanning an alias", "用了别名“*”"),
+    ("while scanning an anchor", "用了锚点“&”"),
+]
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    words = next((zh for en, zh in _PROBLEMS if en in problem), "YAML 写法有误")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Diagnostic(path, line, col, "GK101", f"{words}（解析器：{(exc.problem or exc.context or '').strip()}）")
+
+
+class _Refused(Exception):
+    def __init__(self, diag: Diagnostic):
+        self.diag = diag
+
+
+def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
+    """Build nodes from libyaml events; stop at the first thing we refuse."""
+    diags: list[Diagnostic] = []
+    stack: list[list] = []  # [node, pending_key_node]
+    root: Node | None = None
+    docs = 0
+
+    def at(e) -> tuple[int, int]:
+        return e.start_mark.line + 1, e.start_mark.column + 1
+
+    def refuse(e, code: str, message: str):
+        line, col = at(e)
+        raise _Refused(Diagnostic(path, line, col, code, message))
+
+    def attach(node: Node, e) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        frame = stack[-1]
+        parent = frame[0]
+        if parent.kind == "seq":
+            parent.value.append(node)
+        elif frame[1] is None:
+            if node.kind != "scalar":
+                refuse(e, "GK201", "字段名必须是文字")
+            if node.plain and node.value == "<<":
+                refuse(e, "GK106", "用了合并键“<<”")
+            if node.value in parent.value:
+                first = parent.value[node.value][0]
+                diags.append(Diagnostic(path, node.line, node.col, "GK107", f"字段“{node.value}”重复，第 {first.line} 行已经写过"))
+            frame[1] = node
+        else:
+            key = frame[1]
+            if key.value not in parent.value:
+                parent.value[key.value] = (key, node)
+            frame[1] = None
+
+    try:
+        for e in yaml.parse(text, Loader=_Loader):
+            t = type(e)
+            if t is ev.ScalarEvent:
+                if e.anchor:
+                    refuse(e, "GK106", f"用了锚点“&{e.anchor}”")
+                if e.tag and e.tag != "!":
+                    refuse(e, "GK109", f"用了标签“{e.tag}”")
+                line, col = at(e)
+                attach(Node("scalar", line, col, e.value, not e.style), e)
+            elif t is ev.MappingStartEvent or t is ev.SequenceStartEvent:
+                if e.anchor:
+                    refuse(e, "GK106", f"用了锚点“&{e.anchor}”")
+                if e.tag and not e.implicit:
+                    refuse(e, "GK109", f"用了标签“{e.tag}”")
+                line, col = at(e)
+                is_map = t is ev.MappingStartEvent
+                stack.append([Node("map" if is_map else "seq", line, col, {} if is_map else []), None])
+            elif t is ev.MappingEndEvent or t is ev.SequenceEndEvent:
+                node = stack.pop()[0]
+                attach(node, e)
+            elif t is ev.AliasEvent:
+                refuse(e, "GK106", f"用了别名“*{e.anchor}”")
+            elif t is ev.DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    refuse(e, "GK108", "文件里有第二份文档（“---”）")
+    except _Refused as r:
+        return None, diags + [r.diag]
+    except yaml.MarkedYAMLError as exc:
+        tab = _tab_diagnostic(text, path)
+        return None, diags + [tab or _syntax_diagnostic(exc, path)]
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know of
+        return None, diags + [Diagnostic(path, 1, 1, "GK101", f"YAML 写法有误：{exc}")]
+    if root is None or (root.kind == "scalar" and root.plain and root.value == ""):
+        return None, diags + [Diagnostic(path, 1, 1, "GK105", "文件里没有内容")]
+    return root, diags

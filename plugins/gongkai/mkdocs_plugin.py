@@ -1,0 +1,109 @@
+"""The MkDocs adapter: one short method per event, the work done by the core.
+
+MkDocs 1.x is unmaintained; everything that matters lives in load/check/model/rollup/render
+so that this file is all there is to replace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import render
+from .check import Result, check_tree
+from .config import build_date
+from .diagnostics import display_path
+
+log = logging.getLogger("mkdocs.plugins.gongkai")
+
+MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
+
+
+class GongkaiConfig(base.Config):
+    data_dir = c.Type(str, default="villages")
+    nav_title = c.Type(str, default="各地村务公开")
+
+
+class GongkaiPlugin(BasePlugin[GongkaiConfig]):
+    result: Result | None = None
+
+    def on_config(self, config):
+        # Resolve paths once, against mkdocs.yml, so `mkdocs -f` from anywhere works.
+        self.data_dir = Path(config.config_file_path).parent / self.config.data_dir
+        config.extra_css.append(render.CSS_PATH)
+        return config
+
+    def on_pre_build(self, config):
+        # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
+        today = build_date()
+        self.result = check_tree(self.data_dir, today)
+        self.context = render.Context(self.result.tree, today, str(self.data_dir.parent))
+        for d in self.result.diagnostics:
+            text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
+            (log.error if d.is_error else log.info)(text)
+        if not self.result.ok:
+            raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
+
+    def on_files(self, files: Files, config):
+        # County and township pages join the theme (and the nav); the stylesheet ships with the site.
+        files.append(File.generated(config, render.CSS_PATH, content=render.css()))
+        for county in self.result.tree.counties:
+            files.append(self._area_file(config, county, county.url))
+            for township in county.townships:
+                files.append(self._area_file(config, township, township.url))
+        config.nav = self._nav(config.nav, files)
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # Hand-written pages ask for generated parts (directory, field tables) by marker.
+        return MARKER.sub(lambda m: self._expand(m[1], m[2], page), markdown)
+
+    def on_page_content(self, html, page, config, files):
+        # Every page of a sample site says so before anything else.
+        return (render.sample_banner() + html) if self.result.tree.is_sample else html
+
+    def on_post_build(self, config):
+        # Village boards and record pages are lean HTML of our own, written after the theme's pages.
+        count = render.write_pages(config.site_dir, render.lean_pages(self.context))
+        log.info(f"gongkai: 生成了 {count} 个村务和记录页面")
+
+    def on_serve(self, server, config, builder):
+        # Live reload when a clerk saves a YAML file.
+        server.watch(str(self.data_dir))
+        return server
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _area_file(self, config, area, url: str) -> File:
+        body = render.area_fragment(area, self.context)
+        return File.generated(config, f"{url}index.md", content=f"# {area.name}\n\n{body}\n")
+
+    def _nav(self, nav, files: Files):
+        tree = [
+            {county.name: [f"{county.url}index.md"] + [{t.name: f"{t.url}index.md"} for t in county.townships]}
+            for county in self.result.tree.counties
+        ]
+        section = {self.config.nav_title: tree}
+        if not nav:
+            pages = [f.src_uri for f in files.documentation_pages() if not f.generated_by]
+            nav = sorted(pages, key=lambda p: (p != "index.md", p))
+        nav = list(nav)
+        nav.insert(1 if nav else 0, section)
+        return nav
+
+    def _expand(self, what: str, arg: str | None, page) -> str:
+        if what == "directory":
+            prefix = "../" * page.url.count("/")
+            return render.directory_fragment(self.context, prefix)
+        if what == "fields" and arg:
+            return render.field_table(arg)
+        if what == "codes":
+            return render.codes_table()
+        raise PluginError(f"{page.file.src_uri}: 不认识的标记 gongkai:{what}")

@@ -1,0 +1,164 @@
+"""Rules across fields and records: what the law and DOMAIN.md say must hold.
+
+Each rule reads the model and yields diagnostics; a rule never assumes a field converted
+(a broken field is None and its own diagnostic is already out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from .diagnostics import Diagnostic
+from .model import Decision, FundPeriod, Pledge, Tree, Village
+from .schema import Record
+
+
+def at(rec: Record, key: str | None, code: str, message: str, severity: str = "") -> Diagnostic:
+    if key:
+        return Diagnostic(rec.path, rec.line_of(key), rec.col_of(key), code, message, severity)
+    return Diagnostic(rec.path, rec.line, 1, code, message, severity)
+
+
+def run_all(tree: Tree, today: date) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for county in tree.counties:
+        for township in county.townships:
+            out.extend(codes_nest(county, township))
+            for village in township.villages:
+                out.extend(codes_nest(township, village))
+                for rule in VILLAGE_RULES:
+                    out.extend(rule(village))
+    return out
+
+
+def codes_nest(parent: Record, child: Record) -> Iterator[Diagnostic]:
+    n = 6 if parent.spec.name == "county" else 9
+    if parent.code and child.code and child.code[:n] != parent.code[:n]:
+        yield at(child, "code", "GK214", f"代码 {child.code} 的前 {n} 位与上级 {parent.name} 的代码 {parent.code} 不一致")
+
+
+def unique_ids(village: Village) -> Iterator[Diagnostic]:
+    seen: dict[str, Record] = {}
+    for rec in village.records():
+        if not rec.id:
+            continue
+        first = seen.setdefault(rec.id, rec)
+        if first is not rec:
+            yield at(rec, "id", "GK212", f"编号 {rec.id} 已在 {first.path} 第 {first.line_of('id')} 行用过")
+
+
+def record_years(village: Village) -> Iterator[Diagnostic]:
+    for rec in village.records():
+        d = rec.date
+        if d and d.year != rec.year_file:
+            yield at(rec, None, "GK215", f"{rec.kind_label} {rec.id} 的日期是 {d.year} 年，却写在 {rec.year_file}.yml 里")
+
+
+def decision_steps(village: Village) -> Iterator[Diagnostic]:
+    county = village.county
+    for d in village.decisions:
+        yield from _decision(d, village, county.matter_categories, county.min_disclosure_days)
+
+
+def _decision(d: Decision, village: Village, categories, min_days: int) -> Iterator[Diagnostic]:
+    if d.category and d.category not in categories:
+        yield at(d, "category", "GK208", f"事项类别“{d.category}”不在法定类别和本县类别中，可选：{'、'.join(categories)}")
+    merged = bool(d.proposal and d.proposal.merged_consultation)
+    if merged and not village.one_person_both_posts:
+        yield at(d.proposal, "merged_consultation", "GK305", f"{village.name}不是一肩挑的村，提议和商议不能合并")
+    # every present step needs the steps before it
+    present = [s for s in d.steps if s.record is not None]
+    for step in present:
+        for earlier in d.steps[: step.number - 1]:
+            if earlier.record is None and not (earlier.key == "consultation" and merged):
+                yield at(step.record, None, "GK301", f"写了第 {step.number} 步“{step.label}”，但缺少第 {earlier.number} 步“{earlier.label}”")
+                break
+    # dates never go backwards along the steps
+    chain = [("三方议事", d.three_party, "date")] + [
+        (s.label, s.record, "start" if s.number >= 5 else "date") for s in d.steps
+    ]
+    last_label, last_date = None, None
+    for label, rec, key in chain:
+        when = getattr(rec, key, None) if rec is not None else None
+        if when is None:
+            continue
+        if last_date and when < last_date:
+            yield at(rec, key, "GK302", f"“{label}”的日期 {when} 早于“{last_label}”的 {last_date}")
+        last_label, last_date = label, when
+    for step in present:
+        rec = step.record
+        if step.number <= 4:
+            yield from _votes(rec, step.label)
+        elif rec.start and rec.end:
+            if rec.end < rec.start:
+                yield at(rec, "end", "GK304", f"“{step.label}”的结束日期 {rec.end} 早于开始日期 {rec.start}")
+            elif step.number == 5 and (rec.end - rec.start).days + 1 < min_days:
+                days = (rec.end - rec.start).days + 1
+                yield at(rec, "end", "GK304", f"决议公开只有 {days} 天，本县规定至少 {min_days} 天")
+
+
+def _votes(m: Record, label: str) -> Iterator[Diagnostic]:
+    if m.present is not None and m.expected is not None and m.present > m.expected:
+        yield at(m, "present", "GK303", f"“{label}”实到 {m.present} 人，超过应到 {m.expected} 人")
+    votes = [v for v in (m.agree, m.against, m.abstain) if v is not None]
+    if m.present is not None and sum(votes) > m.present:
+        yield at(m, "agree", "GK303", f"“{label}”赞成、反对、弃权共 {sum(votes)} 票，超过实到 {m.present} 人")
+
+
+def fund_periods(village: Village) -> Iterator[Diagnostic]:
+    periods: dict[str, FundPeriod] = {}
+    for p in village.funds:
+        if p.period in periods:
+            yield at(p, "period", "GK406", f"期间 {p.period} 已在 {periods[p.period].path} 写过")
+        elif p.period:
+            periods[p.period] = p
+        yield from _period(p)
+    chain = sorted((p for p in periods.values() if not p.broken), key=lambda p: p.bounds)
+    for before, after in zip(chain, chain[1:]):
+        if after.opening_balance != before.closing_balance:
+            yield at(after, "opening_balance", "GK402", f"{after.period} 期初 {after.opening_balance} 元，上期 {before.period} 期末是 {before.closing_balance} 元")
+
+
+def _period(p: FundPeriod) -> Iterator[Diagnostic]:
+    bounds = p.bounds
+    for e in p.entries or []:
+        if (e.income is None) == (e.expense is None):
+            yield at(e, None, "GK405", f"明细“{e.summary}”要么填收入，要么填支出，不能{'都填' if e.income is not None else '都不填'}")
+        if bounds and e.date and not bounds[0] <= e.date <= bounds[1]:
+            yield at(e, "date", "GK403", f"明细日期 {e.date} 不在 {p.period}（{bounds[0]} 至 {bounds[1]}）内")
+    if p.broken or any(e.broken for e in p.entries or []):
+        return
+    expected = p.opening_balance + p.income - p.expense
+    if expected != p.closing_balance:
+        yield at(p, "closing_balance", "GK401", f"期初 {p.opening_balance} + 收入 {p.income} - 支出 {p.expense} = {expected} 元，但期末写的是 {p.closing_balance} 元")
+
+
+def pledges(village: Village) -> Iterator[Diagnostic]:
+    for p in village.pledges:
+        yield from _pledge(p)
+
+
+def _pledge(p: Pledge) -> Iterator[Diagnostic]:
+    if p.made and p.deadline and p.deadline < p.made:
+        yield at(p, "deadline", "GK501", f"期限 {p.deadline} 早于承诺日期 {p.made}")
+    if p.status == "已兑现":
+        missing = [label for key, label in (("kept_on", "兑现日期"), ("evidence", "兑现佐证")) if not getattr(p, key)]
+        if missing:
+            yield at(p, "status", "GK502", f"承诺 {p.id} 标为已兑现，但没有{'和'.join(missing)}")
+
+
+def completed(village: Village) -> Iterator[Diagnostic]:
+    decisions = {d.id: d for d in village.decisions}
+    for c in village.completed:
+        if not c.decision:
+            continue
+        d = decisions.get(c.decision)
+        if d is None:
+            yield at(c, "decision", "GK601", f"本村没有编号为 {c.decision} 的决策")
+        elif c.date and d.resolution and d.resolution.date and c.date < d.resolution.date:
+            yield at(c, "date", "GK602", f"办结日期 {c.date} 早于决策 {d.id} 的决议日期 {d.resolution.date}")
+
+
+VILLAGE_RULES = [unique_ids, record_years, decision_steps, fund_periods, pledges, completed]
+

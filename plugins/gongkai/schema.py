@@ -1,0 +1,471 @@
+"""The one definition of the data: every file kind, field, type, Chinese label and help text.
+
+The checker converts nodes with it, the clerk's guide and (later) the JSON Schema are read
+from it. Never write a field list anywhere else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .diagnostics import Diagnostic
+from .load import Node
+
+# -- vocabularies ---------------------------------------------------------------------------
+
+FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
+# 村民委员会组织法 Art. 24: matters the villagers decide
+MATTER_CATEGORIES = (
+    "误工补贴", "集体收益使用", "公益事业", "筹资筹劳", "土地承包", "集体经济项目",
+    "宅基地使用", "征地补偿", "集体财产处分",
+)
+ORIGINS = ("党员群众建议", "村干部提议", "上级安排")
+RESOLUTION_BODIES = ("村民代表会议", "村民会议")
+PLEDGE_STATUSES = ("未开始", "进行中", "已兑现", "未兑现")
+
+MISSING = object()  # a value that failed to convert: the diagnostic is already out
+
+
+class Ctx:
+    """Where conversion is happening, and where its diagnostics go."""
+
+    def __init__(self, path: str, diags: list[Diagnostic]):
+        self.path = path
+        self.diags = diags
+
+    def report(self, node: Node, code: str, message: str) -> object:
+        self.diags.append(Diagnostic(self.path, node.line, node.col, code, message))
+        return MISSING
+
+
+# -- scalar types ---------------------------------------------------------------------------
+
+_FULLWIDTH = re.compile(r"[０-９．－：]")
+_ZH_DATE = re.compile(r"^\s*(\d{4})\s*[年/.．\-]\s*(\d{1,2})\s*[月/.．\-]\s*(\d{1,2})\s*日?\s*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$", re.ASCII)  # ASCII: no full-width digits
+
+
+def _scalar(node: Node, ctx: Ctx, label: str) -> str | object:
+    if node.kind != "scalar":
+        what = "一组字段" if node.kind == "map" else "一个列表"
+        return ctx.report(node, "GK201", f"“{label}”应该是一个值，这里却写成了{what}")
+    return node.value
+
+
+class Type:
+    json: dict = {}
+
+    def convert(self, node: Node, ctx: Ctx, label: str) -> object:
+        raise NotImplementedError
+
+
+class Text(Type):
+    json = {"type": "string"}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        return value.strip()
+
+
+class Phone(Text):
+    """A public office phone: the one place a phone number may be published."""
+
+
+class Code(Type):
+    json = {"type": "string", "pattern": r"^[0-9]{12}$"}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if node.plain:
+            why = "开头的 0 会被当成数字丢掉" if value.startswith("0") else "不加引号会被当成数字"
+            return ctx.report(node, "GK207", f"“{label}” {value} 没有加引号，{why}")
+        if not re.fullmatch(r"[0-9]{12}", value):
+            return ctx.report(node, "GK213", f"“{label}”应为 12 位数字，这里是“{value}”")
+        return value
+
+
+class Date(Type):
+    json = {"type": "string", "format": "date"}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        text = unicodedata.normalize("NFKC", value)
+        if _ISO_DATE.match(text) and text == value:
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                return ctx.report(node, "GK204", f"“{label}”的日期 {value} 不存在")
+        m = _ZH_DATE.match(text)
+        if m:
+            try:
+                iso = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+                return ctx.report(node, "GK204", f"“{label}”写成了“{value}”，应写成 {iso}")
+            except ValueError:
+                pass
+        return ctx.report(node, "GK204", f"“{label}”的值“{value}”不是日期，应写成 2024-03-05 这样")
+
+
+class Money(Type):
+    json = {"type": "number", "multipleOf": 0.01}
+
+    def __init__(self, signed: bool = False):
+        self.signed = signed
+        if not signed:
+            self.json = {**self.json, "minimum": 0}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        text = value.strip()
+        if node.plain and _MONEY.match(text):
+            amount = Decimal(text)
+            if amount < 0 and not self.signed:
+                return ctx.report(node, "GK205", f"“{label}”不能是负数")
+            return amount
+        if not node.plain and _MONEY.match(text):
+            return ctx.report(node, "GK205", f"“{label}”是金额，不要加引号")
+        if _FULLWIDTH.search(text):
+            fixed = unicodedata.normalize("NFKC", text)
+            return ctx.report(node, "GK205", f"“{label}”用了全角数字“{text}”，应写成半角 {fixed}")
+        if any(s in text for s in "¥￥元"):
+            return ctx.report(node, "GK205", f"“{label}”不要写“¥”或“元”，只写数字")
+        if "万" in text:
+            return ctx.report(node, "GK205", f"“{label}”要换算成元，不要写“万”")
+        if "," in text or "，" in text:
+            return ctx.report(node, "GK205", f"“{label}”不要写千位分隔符逗号")
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text):
+            return ctx.report(node, "GK205", f"“{label}” {text} 超过两位小数（精确到分）")
+        return ctx.report(node, "GK205", f"“{label}”的值“{text}”不是金额")
+
+
+class Count(Type):
+    json = {"type": "integer", "minimum": 0}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if node.plain and re.fullmatch(r"[0-9]+", value):
+            return int(value)
+        if _FULLWIDTH.search(value):
+            return ctx.report(node, "GK206", f"“{label}”用了全角数字“{value}”，应写成 {unicodedata.normalize('NFKC', value)}")
+        return ctx.report(node, "GK206", f"“{label}”应为整数，这里是“{value}”")
+
+
+class Bool(Type):
+    json = {"type": "boolean"}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if node.plain and value in ("true", "True", "false", "False"):
+            return value.lower() == "true"
+        return ctx.report(node, "GK210", f"“{label}”应写 true 或 false，这里是“{value}”")
+
+
+class Choice(Type):
+    def __init__(self, options: tuple[str, ...]):
+        self.options = options
+        self.json = {"type": "string", "enum": list(options)}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if value.strip() not in self.options:
+            return ctx.report(node, "GK208", f"“{label}”不能是“{value}”，可选：{'、'.join(self.options)}")
+        return value.strip()
+
+
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+class Id(Type):
+    """Record ids and folder names become URLs: keep them to a safe alphabet."""
+
+    json = {"type": "string", "pattern": ID_PATTERN.pattern}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if not ID_PATTERN.match(value):
+            return ctx.report(node, "GK211", f"“{label}”“{value}”只能用小写英文字母、数字和连字符")
+        return value
+
+
+class Period(Type):
+    json = {"type": "string", "pattern": r"^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$"}
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        if value is MISSING:
+            return MISSING
+        if not re.fullmatch(self.json["pattern"], value):
+            return ctx.report(node, "GK404", f"“{label}”“{value}”不是期间，按季写 2024-Q1，按月写 2024-03")
+        return value
+
+
+# -- structure ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    type: Type | "Spec" | "ListOf"
+    label: str
+    help: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Type | "Spec"
+    label: str = ""
+
+
+class Spec:
+    """A mapping with known fields, converted into an instance of `model`."""
+
+    def __init__(self, name: str, label: str, fields: list[Field], model=None):
+        self.name = name
+        self.label = label
+        self.fields = {f.key: f for f in fields}
+        self.model = model
+
+    def convert(self, node: Node, ctx: Ctx, label: str | None = None) -> object:
+        label = label or self.label
+        if node.kind != "map":
+            what = "一个列表" if node.kind == "seq" else f"“{node.value}”"
+            return ctx.report(node, "GK201", f"“{label}”应该是一组“字段: 值”，这里却是{what}")
+        values: dict[str, object] = {}
+        lines: dict[str, tuple[int, int]] = {}
+        for key, (knode, vnode) in node.value.items():
+            f = self.fields.get(key)
+            if f is None:
+                close = difflib.get_close_matches(key, self.fields, n=1, cutoff=0.6)
+                hint = f"，是不是“{close[0]}”？" if close else f"，{self.label}可用的字段：{'、'.join(self.fields)}"
+                ctx.report(knode, "GK203", f"{self.label}里没有“{key}”这个字段{hint}")
+                continue
+            lines[key] = (vnode.line, vnode.col)
+            if vnode.kind == "scalar" and vnode.plain and vnode.value in ("", "~", "null"):
+                continue  # an empty value is a missing value
+            value = convert(f.type, vnode, ctx, f.label)
+            values[key] = value
+        for f in self.fields.values():
+            if f.required and f.key not in values:
+                where = node if f.key not in lines else node.value[f.key][1]
+                ctx.report(where, "GK202", f"{label}缺少“{f.label}”（{f.key}）")
+        if any(v is MISSING for v in values.values()) or any(
+            f.required and f.key not in values for f in self.fields.values()
+        ):
+            # keep going with what converted: later rules skip fields that are None
+            values = {k: (None if v is MISSING else v) for k, v in values.items()}
+            values["_broken"] = True
+        return (self.model or Record)(values, self, ctx.path, node.line, lines)
+
+    def placeholder(self, path: str) -> Record:
+        """An empty record standing in for a file that did not load, so checking goes on below it."""
+        return (self.model or Record)({"_broken": True}, self, path, 1, {})
+
+
+def convert(t, node: Node, ctx: Ctx, label: str) -> object:
+    if isinstance(t, ListOf):
+        if node.kind != "seq":
+            return ctx.report(node, "GK201", f"“{label}”应该是一个列表（每项以“- ”开头）")
+        out = [convert(t.item, n, ctx, t.label or label) for n in node.value]
+        return [x for x in out if x is not MISSING]
+    return t.convert(node, ctx, label)
+
+
+class Record:
+    """A converted mapping: attributes for every field of its spec, and where it came from."""
+
+    def __init__(self, values: dict, spec: Spec, path: str, line: int, lines: dict[str, tuple[int, int]]):
+        for key in spec.fields:
+            setattr(self, key, None)
+        self.broken = bool(values.pop("_broken", False))
+        self.__dict__.update(values)
+        self.spec = spec
+        self.path = path
+        self.line = line
+        self.lines = lines
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, (self.line, 1))[0]
+
+    def col_of(self, key: str) -> int:
+        return self.lines.get(key, (self.line, 1))[1]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {getattr(self, 'id', '')} {self.path}:{self.line}>"
+
+
+# -- the file kinds -------------------------------------------------------------------------
+
+PERSON = Spec("person", "人员", [
+    Field("name", Text(), "姓名", "只写村干部或监委会成员的姓名，不写身份证号或私人手机号", True),
+    Field("role", Text(), "职务", "公开职务，如 村党支部书记", True),
+])
+FIRST_SECRETARY = Spec("first_secretary", "驻村第一书记", [
+    Field("name", Text(), "姓名", "", True),
+    Field("unit", Text(), "派出单位", "如 县农业农村局", True),
+])
+DUTY = Spec("duty", "值班安排", [
+    Field("day", Text(), "值班日", "如 周一、周末轮值", True),
+    Field("name", Text(), "值班人", "村干部姓名", True),
+])
+RULES = Spec("rules", "县级规则", [
+    Field("min_disclosure_days", Count(), "最短公示天数", "决议公开至少持续的天数；没有规定时常用 7 天"),
+    Field("local_categories", ListOf(Text()), "本县增加的事项类别", "在法定类别之外，本县要求走四议两公开的事项，如 低保"),
+])
+COUNTY = Spec("county", "县（county.yml）", [
+    Field("name", Text(), "县名", "", True),
+    Field("code", Code(), "统计用区划代码", "12 位数字，加英文双引号", True),
+    Field("supervision_phone", Phone(), "监督电话", "县纪委监委或农业农村部门的公开电话", True),
+    Field("report_phone", Phone(), "举报电话", "公开的举报电话", True),
+    Field("sample", Bool(), "示例数据", "true 表示这是演示用的示例数据，每页都会标注"),
+    Field("rules", RULES, "县级规则", "本县可配置的规则"),
+])
+TOWNSHIP = Spec("township", "乡镇（township.yml）", [
+    Field("name", Text(), "乡镇名", "", True),
+    Field("code", Code(), "统计用区划代码", "12 位数字，加英文双引号", True),
+    Field("supervision_phone", Phone(), "监督电话", "乡镇纪委的公开电话", True),
+    Field("report_phone", Phone(), "举报电话", "公开的举报电话", True),
+    Field("address", Text(), "地址", "乡镇政府地址"),
+])
+VILLAGE = Spec("village", "村（village.yml）", [
+    Field("name", Text(), "村名", "", True),
+    Field("code", Code(), "统计用区划代码", "12 位数字，加英文双引号", True),
+    Field("party_members", Count(), "党员人数", "党员大会的应到人数", True),
+    Field("representatives", Count(), "村民代表人数", "村民代表会议的应到人数", True),
+    Field("households", Count(), "户数", "村民会议按户计算时使用"),
+    Field("one_person_both_posts", Bool(), "一肩挑", "村党支部书记和村委会主任由一人担任时写 true"),
+    Field("high_volume", Bool(), "按月公开财务", "收支笔数多、需要每月公开财务的村写 true，否则按季度"),
+    Field("office_phone", Phone(), "村委会办公电话", "公开的办公电话，不要写私人手机", True),
+    Field("office_hours", Text(), "坐班时间", "如 周一至周五 8:30-12:00、14:30-17:30"),
+    Field("cadres", ListOf(PERSON), "村干部", "姓名和公开职务", True),
+    Field("first_secretary", FIRST_SECRETARY, "驻村第一书记", ""),
+    Field("duty_roster", ListOf(DUTY), "值班表", "谁在哪天坐班"),
+    Field("supervision_committee", ListOf(PERSON), "村务监督委员会", "成员姓名和职务"),
+    Field("introduction", Text(), "村情简介", "一两句话介绍本村"),
+])
+
+_MEETING_FIELDS = [
+    Field("date", Date(), "会议日期", "", True),
+    Field("expected", Count(), "应到人数", "", True),
+    Field("present", Count(), "实到人数", "", True),
+    Field("agree", Count(), "赞成", "赞成票数", True),
+    Field("against", Count(), "反对", "反对票数"),
+    Field("abstain", Count(), "弃权", "弃权票数"),
+    Field("summary", Text(), "会议内容", "议了什么、结论是什么"),
+    Field("minutes", Text(), "会议记录", "会议记录本的页码或编号"),
+]
+THREE_PARTY = Spec("three_party", "三方议事", [
+    Field("date", Date(), "会议日期", "", True),
+    Field("summary", Text(), "会议内容", "村党支部、村委会、村务监督委员会商量了什么"),
+    Field("minutes", Text(), "会议记录", ""),
+])
+PROPOSAL = Spec("proposal", "提议（村党支部会议）", _MEETING_FIELDS + [
+    Field("merged_consultation", Bool(), "与商议合并召开", "一肩挑的村，提议和商议可以合并为一次会议，写 true"),
+])
+CONSULTATION = Spec("consultation", "商议（村“两委”联席会议）", _MEETING_FIELDS)
+REVIEW = Spec("review", "审议（党员大会）", _MEETING_FIELDS)
+RESOLUTION = Spec("resolution", "决议（村民代表会议或村民会议）", _MEETING_FIELDS + [
+    Field("body", Choice(RESOLUTION_BODIES), "会议形式", "", True),
+])
+DISCLOSURE = Spec("disclosure", "决议公开", [
+    Field("start", Date(), "公示开始", "", True),
+    Field("end", Date(), "公示结束", "", True),
+    Field("where", Text(), "公示地点", "如 村务公开栏、本网站"),
+])
+RESULT_DISCLOSURE = Spec("result_disclosure", "实施结果公开", [
+    Field("start", Date(), "公示开始", "", True),
+    Field("end", Date(), "公示结束", "", True),
+    Field("where", Text(), "公示地点", ""),
+    Field("summary", Text(), "实施结果", "做了什么、花了多少", True),
+    Field("cost", Money(), "实际花费（元）", ""),
+])
+DECISION = Spec("decision", "决策", [
+    Field("id", Id(), "编号", "本村唯一，如 d-2024-01；公开后不要再改", True),
+    Field("title", Text(), "事项", "如 修建村党群服务中心", True),
+    Field("category", Text(), "事项类别", "法定类别：" + "、".join(MATTER_CATEGORIES) + "；或本县增加的类别", True),
+    Field("origin", Choice(ORIGINS), "动议事由", "", True),
+    Field("budget", Money(), "预算（元）", ""),
+    Field("summary", Text(), "事项说明", "为什么要办、怎么办"),
+    Field("three_party", THREE_PARTY, "三方议事", "（可选）第 0 步"),
+    Field("proposal", PROPOSAL, "提议", "第 1 步：村党支部会议", True),
+    Field("consultation", CONSULTATION, "商议", "第 2 步：村“两委”联席会议"),
+    Field("review", REVIEW, "审议", "第 3 步：党员大会"),
+    Field("resolution", RESOLUTION, "决议", "第 4 步：村民代表会议或村民会议"),
+    Field("resolution_disclosure", DISCLOSURE, "决议公开", "第 5 步"),
+    Field("result_disclosure", RESULT_DISCLOSURE, "实施结果公开", "第 6 步"),
+])
+ENTRY = Spec("entry", "收支明细", [
+    Field("date", Date(), "日期", "", True),
+    Field("category", Choice(FUND_CATEGORIES), "类别", "八类法定公开类别之一", True),
+    Field("summary", Text(), "摘要", "这笔钱是什么", True),
+    Field("income", Money(), "收入（元）", "收入填这里，支出不填"),
+    Field("expense", Money(), "支出（元）", "支出填这里，收入不填"),
+    Field("counterparty", Text(), "对方单位", "付款或收款的单位；个人只写姓氏加“某”"),
+    Field("voucher", Text(), "凭证号", "如 记-012", True),
+])
+FUND_PERIOD = Spec("fund_period", "财务公开期", [
+    Field("id", Id(), "编号", "如 f-2024-q1", True),
+    Field("period", Period(), "期间", "按季写 2024-Q1，按月写 2024-03", True),
+    Field("opening_balance", Money(signed=True), "期初余额（元）", "", True),
+    Field("entries", ListOf(ENTRY), "收支明细", "逐项逐笔", True),
+    Field("closing_balance", Money(signed=True), "期末余额（元）", "期初 + 收入 - 支出", True),
+    Field("reviewed", Date(), "民主理财小组审核日期", "", True),
+    Field("published", Date(), "公开日期", "", True),
+    Field("note", Text(), "说明", ""),
+])
+REVISION = Spec("revision", "期限调整", [
+    Field("deadline", Date(), "新期限", "", True),
+    Field("date", Date(), "调整日期", "", True),
+    Field("reason", Text(), "调整原因", "", True),
+])
+PLEDGE = Spec("pledge", "承诺", [
+    Field("id", Id(), "编号", "如 p-2024-01", True),
+    Field("who", Text(), "承诺人", "姓名", True),
+    Field("role", Text(), "职务", "公开职务", True),
+    Field("what", Text(), "承诺内容", "", True),
+    Field("made", Date(), "承诺日期", "", True),
+    Field("deadline", Date(), "原定期限", "第一次承诺的期限；以后调整写在 revisions 里，这里不改", True),
+    Field("revisions", ListOf(REVISION), "期限调整", "每次调整一项，保留原期限"),
+    Field("status", Choice(PLEDGE_STATUSES), "状态", "", True),
+    Field("kept_on", Date(), "兑现日期", "已兑现时填写"),
+    Field("evidence", Text(), "兑现佐证", "已兑现时填写：照片、验收单等在哪里可以看到"),
+    Field("evaluation", Text(), "群众评议", ""),
+])
+COMPLETED = Spec("completed", "办结事项", [
+    Field("id", Id(), "编号", "如 c-2024-01", True),
+    Field("title", Text(), "事项", "", True),
+    Field("date", Date(), "办结日期", "", True),
+    Field("cost", Money(), "花费（元）", ""),
+    Field("funding", Text(), "资金来源", "如 村集体收入、上级专项资金"),
+    Field("decision", Id(), "关联决策", "经过四议两公开的，填决策编号"),
+    Field("summary", Text(), "说明", ""),
+])
+
+# the four record kinds, each a folder of one file per year beside village.yml
+RECORD_KINDS = {
+    "decisions": DECISION,
+    "funds": FUND_PERIOD,
+    "pledges": PLEDGE,
+    "completed": COMPLETED,
+}

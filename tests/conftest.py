@@ -1,0 +1,56 @@
+"""Shared fixtures: the repository, a copy of it to break, and the sample site built once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# Deadlines ("overdue") are measured against the build date: fix it so tests are reproducible.
+BUILD_DATE = "2026-11-22"
+
+
+def env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "GONGKAI_BUILD_DATE": BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def copy_project(dest: Path) -> Path:
+    """A throwaway copy of what a build reads: mkdocs.yml, content/ and villages/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(REPO / "content", dest / "content")
+    shutil.copytree(REPO / "villages", dest / "villages")
+    return dest
+
+
+def mkdocs_build(project: Path, site: Path, *flags: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-f", str(project / "mkdocs.yml"), "-d", str(site), *flags],
+        cwd=project, env=env(), capture_output=True, text=True, timeout=600,
+    )
+
+
+def gongkai(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "gongkai"), *args], cwd=cwd, env=env(), capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The shipped sample data built once, strictly, into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    done = mkdocs_build(REPO, site, "--strict")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site

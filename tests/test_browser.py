@@ -1,0 +1,119 @@
+"""Real headless Chromium on a cheap phone's screen and a desktop: no request leaves the
+machine, nothing scrolls sideways."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-gpu"]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(sample_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which("chromium"), "Debian chromium is not installed: run `make test`, which installs it"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _pages():
+    village = sorted(REPO.glob("villages/*/*/*/village.yml"))[0].parent
+    rel = village.relative_to(REPO / "villages").as_posix()
+    county, township, _ = rel.split("/")
+    decision = sorted((village / "decisions").glob("*.yml"))[-1]
+    funds = sorted((village / "funds").glob("*.yml"))[-1]
+    first_id = lambda f: next(l.split(":", 1)[1].strip() for l in f.read_text(encoding="utf-8").splitlines() if l.startswith("- id:"))
+    return {
+        "home": "",
+        "explainer": "siyi-liangkai/",
+        "county": f"{county}/",
+        "township": f"{county}/{township}/",
+        "village": f"{rel}/",
+        "decision": f"{rel}/{first_id(decision)}/",
+        "funds": f"{rel}/{first_id(funds)}/",
+    }
+
+
+PAGES = _pages()
+
+
+@pytest.mark.parametrize("width, height", [(360, 640), (1280, 800)])
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_page_stays_on_this_machine_and_fits(browser, site_url, kind, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
+    foreign: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1",) or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(site_url + PAGES[kind], wait_until="networkidle")
+    assert response is not None and response.status == 200
+    assert foreign == []
+    assert errors == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
+    assert page.locator("h1").first.is_visible()
+    context.close()
+
+
+def test_guard_really_sees_foreign_requests(browser, site_url):
+    # Without this, a guard that never fires would make the test above pass vacuously.
+    context = browser.new_context()
+    foreign: list[str] = []
+    context.route("**/*", lambda r: (foreign.append(r.request.url), r.abort())
+                  if "127.0.0.1" not in r.request.url else r.continue_())
+    page = context.new_page()
+    page.goto(site_url)
+    page.set_content('<img src="https://example.invalid/x.png">')
+    page.wait_for_timeout(300)
+    assert foreign == ["https://example.invalid/x.png"]
+    context.close()
+
+
+def test_village_board_on_a_phone(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + PAGES["village"])
+    for heading in ("决策公开", "财务公开", "承诺事项", "办结事项"):
+        assert page.get_by_role("heading", name=heading).count() == 1
+    # the fund table turns into cards: every cell still readable inside the screen
+    cell = page.locator(".gk-cards td").first
+    box = cell.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    context.close()

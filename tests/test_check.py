@@ -1,0 +1,174 @@
+"""The checker on a tiny tree: each rule and type fails with the right code, file and line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gongkai.check import check_tree
+from tinytree import COMPLETED, DECISION, FUNDS, PLEDGES, VILLAGE, VILLAGE_DIR, write_tree
+
+TODAY = date(2026, 11, 22)
+
+
+def run(tmp_path, **overrides):
+    root = write_tree(tmp_path, **overrides)
+    return check_tree(root, TODAY)
+
+
+def codes(result):
+    return [(d.code, d.line, d.path.rsplit("/", 1)[-1]) for d in result.diagnostics]
+
+
+def test_tiny_tree_is_clean(tmp_path):
+    result = run(tmp_path)
+    assert result.diagnostics == []
+    village = result.tree.villages[0]
+    assert [d.id for d in village.decisions] == ["d-2024-01"]
+    assert [p.period for p in village.funds] == ["2024-Q2", "2024-Q1"]  # newest first
+
+
+def test_money_is_exact_decimal(tmp_path):
+    q1 = next(p for p in run(tmp_path).tree.villages[0].funds if p.period == "2024-Q1")
+    assert str(q1.income) == "500.25" and str(q1.expense) == "300.00"
+    assert q1.opening_balance + q1.income - q1.expense == q1.closing_balance
+
+
+@pytest.mark.parametrize("old, new, code, line", [
+    ('code: "411321104201"', "code: 011321104201", "GK207", 2),
+    ("party_members: 30", "party_members: ３０", "GK206", 3),
+    ("one_person_both_posts: false", "one_person_both_posts: 是", "GK210", 5),
+    ("    role: 村党支部书记", "    roel: 村党支部书记", "GK203", 9),
+])
+def test_village_types(tmp_path, old, new, code, line):
+    result = run(tmp_path, village=VILLAGE.replace(old, new))
+    assert (code, line, "village.yml") in codes(result), codes(result)
+
+
+def test_unquoted_leading_zero_code_says_why(tmp_path):
+    result = run(tmp_path, village=VILLAGE.replace('code: "411321104201"', "code: 011321104201"))
+    assert any("0" in d.message and "引号" in d.message for d in result.diagnostics)
+
+
+def test_unknown_field_suggests(tmp_path):
+    result = run(tmp_path, village=VILLAGE.replace("    role: 村党支部书记", "    roel: 村党支部书记"))
+    unknown = [d for d in result.diagnostics if d.code == "GK203"]
+    assert len(unknown) == 1 and "是不是“role”" in unknown[0].message
+
+
+@pytest.mark.parametrize("old, new, code, line", [
+    ("    date: 2024-03-10", "    date: 2024年3月10日", "GK204", 17),
+    ("  budget: 120000.00", "  budget: ¥120000", "GK205", 5),
+    ("  budget: 120000.00", "  budget: 12万", "GK205", 5),
+    ("  budget: 120000.00", "  budget: 120000.005", "GK205", 5),
+    ("  budget: 120000.00", "  budget: 120,000", "GK205", 5),
+    ("  title: 修建文化广场\n", "", "GK202", 1),
+    ("    date: 2024-03-10", "    date: 2024-02-10", "GK302", 17),
+    ("    present: 25", "    present: 31", "GK303", 19),
+    ("    agree: 17", "    agree: 19", "GK303", 27),
+    ("    end: 2024-03-22", "    end: 2024-03-19", "GK304", 31),
+    ("  category: 公益事业", "  category: 修路", "GK208", 3),
+    ("  origin: 党员群众建议", "  origin: 书记说的", "GK208", 4),
+    ("  consultation:", "  consultatoin:", "GK203", 11),
+    ("- id: d-2024-01", "- id: D_2024", "GK211", 1),
+])
+def test_decision_rules(tmp_path, old, new, code, line):
+    assert old in DECISION
+    result = run(tmp_path, decisions=DECISION.replace(old, new))
+    assert (code, line, "2024.yml") in codes(result), codes(result)
+    assert not result.ok
+
+
+def test_chinese_date_gets_iso_hint(tmp_path):
+    result = run(tmp_path, decisions=DECISION.replace("    date: 2024-03-10", "    date: 2024年3月10日"))
+    assert "应写成 2024-03-10" in result.diagnostics[0].message
+
+
+def test_missing_step_reported(tmp_path):
+    text = DECISION.split("  consultation:")[0] + "  review:" + DECISION.split("  review:")[1]
+    result = run(tmp_path, decisions=text)
+    assert any(d.code == "GK301" and "商议" in d.message for d in result.diagnostics), codes(result)
+
+
+def test_merging_steps_needs_one_person_both_posts(tmp_path):
+    merged = DECISION.split("  consultation:")[0].replace("    agree: 5\n", "    agree: 5\n    merged_consultation: true\n")
+    merged += "  review:" + DECISION.split("  review:")[1]
+    assert any(d.code == "GK305" for d in run(tmp_path, decisions=merged).diagnostics)
+    ok = run(tmp_path / "b", decisions=merged, village=VILLAGE.replace("false", "true"))
+    assert ok.diagnostics == [], codes(ok)
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("  closing_balance: 1200.25\n  reviewed: 2024-04-03", "  closing_balance: 1200.24\n  reviewed: 2024-04-03", "GK401"),
+    ("  opening_balance: 1200.25", "  opening_balance: 1200.00", "GK402"),
+    ("    - date: 2024-02-10", "    - date: 2024-04-10", "GK403"),
+    ("      expense: 300.00", "      expense: 300.00\n      income: 1.00", "GK405"),
+    ("  period: 2024-Q2", "  period: 2024-Q5", "GK404"),
+    ("  period: 2024-Q2", "  period: 2024-Q1", "GK406"),
+    ("      category: 各项支出", "      category: 工资", "GK208"),
+])
+def test_fund_rules(tmp_path, old, new, code):
+    assert old in FUNDS
+    result = run(tmp_path, funds=FUNDS.replace(old, new, 1))
+    assert code in [c for c, _, _ in codes(result)], codes(result)
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("  deadline: 2024-10-31", "  deadline: 2024-01-31", "GK501"),
+    ("  status: 进行中", "  status: 已兑现", "GK502"),
+    ("  status: 进行中", "  status: 完成了", "GK208"),
+])
+def test_pledge_rules(tmp_path, old, new, code):
+    result = run(tmp_path, pledges=PLEDGES.replace(old, new))
+    assert code in [c for c, _, _ in codes(result)], codes(result)
+
+
+def test_pledge_overdue_against_build_date(tmp_path):
+    pledge = run(tmp_path).tree.villages[0].pledges[0]
+    assert pledge.days_overdue(date(2024, 10, 31)) == 0
+    assert pledge.days_overdue(TODAY) == (TODAY - date(2024, 10, 31)).days
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("  decision: d-2024-01", "  decision: d-2024-09", "GK601"),
+    ("  date: 2024-09-30", "  date: 2024-03-01", "GK602"),
+])
+def test_completed_rules(tmp_path, old, new, code):
+    result = run(tmp_path, completed=COMPLETED.replace(old, new))
+    assert code in [c for c, _, _ in codes(result)], codes(result)
+
+
+def test_duplicate_id_across_kinds(tmp_path):
+    result = run(tmp_path, pledges=PLEDGES.replace("p-2024-01", "d-2024-01"))
+    assert [d.code for d in result.diagnostics] == ["GK212"]
+
+
+def test_record_in_wrong_year_file(tmp_path):
+    root = write_tree(tmp_path)
+    (root / VILLAGE_DIR / "pledges/2024.yml").rename(root / VILLAGE_DIR / "pledges/2023.yml")
+    result = check_tree(root, TODAY)
+    assert [d.code for d in result.diagnostics] == ["GK215"]
+
+
+def test_unknown_files_and_bad_folder_names(tmp_path):
+    root = write_tree(tmp_path)
+    (root / VILLAGE_DIR / "notes.txt").write_text("x")
+    (root / VILLAGE_DIR / "funds" / "2024-backup.yml").write_text("x")
+    (root / "nanzhao" / "Bad Name").mkdir()
+    (root / "nanzhao" / "Bad Name" / "township.yml").write_text("x")
+    got = sorted(d.code for d in check_tree(root, TODAY).diagnostics)
+    assert got == ["GK110", "GK110", "GK211"]
+
+
+def test_all_problems_in_all_files_in_one_run(tmp_path):
+    result = run(
+        tmp_path,
+        township="name: 南河店镇\n\tcode: x\n",
+        village=VILLAGE.replace("party_members: 30", "party_members: many"),
+        decisions=DECISION.replace("    present: 25", "    present: 31"),
+        funds=FUNDS.replace("  opening_balance: 1200.25", "  opening_balance: 1200.00"),
+        pledges="a: &x 1\n",
+    )
+    files = {d.path.rsplit("villages/", 1)[1] for d in result.diagnostics}
+    assert len(files) == 5, codes(result)
