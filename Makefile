@@ -10,9 +10,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build build-strict test check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
 # Build the site from villages/ and serve it on 127.0.0.1:8000; reloads when a YAML file changes.

@@ -21,11 +21,12 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def copy_project(dest: Path) -> Path:
-    """A throwaway copy of what a build reads: mkdocs.yml, content/ and villages/."""
+    """A throwaway copy of what a build reads: mkdocs.yml, content/, villages/ and hooks/."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(REPO / "content", dest / "content")
     shutil.copytree(REPO / "villages", dest / "villages")
+    shutil.copytree(REPO / "hooks", dest / "hooks")
     return dest
 
 

