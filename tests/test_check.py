@@ -172,3 +172,128 @@ def test_all_problems_in_all_files_in_one_run(tmp_path):
     )
     files = {d.path.rsplit("villages/", 1)[1] for d in result.diagnostics}
     assert len(files) == 5, codes(result)
+
+
+# -- quorums and votes (四议两公开) ----------------------------------------------------------
+
+def test_party_congress_without_two_thirds_present(tmp_path):
+    result = run(tmp_path, decisions=DECISION.replace("    present: 25\n    agree: 24", "    present: 19\n    agree: 18"))
+    assert ("GK306", 19, "2024.yml") in codes(result)
+
+
+def test_step_that_failed_cannot_be_followed(tmp_path):
+    result = run(tmp_path, decisions=DECISION.replace("    agree: 24", "    agree: 15"))
+    assert ("GK307", 20, "2024.yml") in codes(result)
+
+
+def test_resolution_majority_is_of_those_present(tmp_path):
+    # 10 of 18 present is a majority of those present though not of all 21 representatives
+    result = run(tmp_path, decisions=DECISION.replace("    agree: 17\n    abstain: 1", "    agree: 10\n    abstain: 8"))
+    assert result.diagnostics == []
+    assert result.tree.villages[0].decisions[0].status(TODAY) == "实施中"
+
+
+def test_failed_last_vote_is_shown_not_an_error(tmp_path):
+    text = DECISION.split("  resolution_disclosure:")[0].replace("    agree: 17\n    abstain: 1", "    agree: 9\n    against: 9")
+    result = run(tmp_path, decisions=text, completed="[]\n")
+    assert result.diagnostics == []
+    assert result.tree.villages[0].decisions[0].status(TODAY) == "未通过"
+
+
+def test_villagers_meeting_needs_more_than_half(tmp_path):
+    village = VILLAGE.replace("one_person_both_posts", "adult_villagers: 800\none_person_both_posts")
+    body = DECISION.replace("    body: 村民代表会议\n    date: 2024-03-15\n    expected: 21\n    present: 18\n    agree: 17",
+                            "    body: 村民会议\n    date: 2024-03-15\n    expected: 800\n    present: 400\n    agree: 300")
+    assert ("GK306", 26, "2024.yml") in codes(run(tmp_path, decisions=body, village=village))
+    ok = body.replace("present: 400", "present: 401")
+    assert run(tmp_path / "ok", decisions=ok, village=village).diagnostics == []
+
+
+def test_expected_count_disagrees_with_village_is_warning(tmp_path):
+    result = run(tmp_path, decisions=DECISION.replace("    expected: 30", "    expected: 31"))
+    assert [(d.code, d.severity, d.line) for d in result.diagnostics] == [("GK308", "warning", 18)]
+    assert result.ok
+
+
+# -- funds ------------------------------------------------------------------------------------
+
+Q2 = FUNDS.split("- id: f-2024-q2")[1]
+
+
+def test_gap_between_periods(tmp_path):
+    q3 = Q2.replace("2024-Q2", "2024-Q3").replace("2024-07-03", "2024-10-03").replace("2024-07-05", "2024-10-05")
+    result = run(tmp_path, funds=FUNDS.split("- id: f-2024-q2")[0] + "- id: f-2024-q3" + q3)
+    assert [(c, line) for c, line, _ in codes(result)] == [("GK407", 19)]
+
+
+def test_cadence_must_match_village(tmp_path):
+    result = run(tmp_path, village=VILLAGE.replace("one_person_both_posts", "high_volume: true\none_person_both_posts"))
+    assert [c for c, _, _ in codes(result)] == ["GK408", "GK408"]
+
+
+def test_voucher_unique_within_year(tmp_path):
+    result = run(tmp_path, funds=FUNDS.replace("记-002", "记-001"))
+    assert [(c, line) for c, line, _ in codes(result)] == [("GK409", 14)]
+
+
+def test_review_after_period_end_and_before_publication(tmp_path):
+    assert ("GK410", 16, "2024.yml") in codes(run(tmp_path, funds=FUNDS.replace("2024-04-03", "2024-03-30")))
+    assert ("GK410", 16, "2024.yml") in codes(run(tmp_path / "b", funds=FUNDS.replace("2024-04-03", "2024-04-06")))
+
+
+def test_late_publication_is_a_warning_by_county_rule(tmp_path):
+    late = FUNDS.replace("2024-04-05", "2024-04-20")
+    result = run(tmp_path, funds=late)
+    assert [(d.code, d.severity) for d in result.diagnostics] == [("GK411", "warning")] and result.ok
+    from tinytree import COUNTY
+    relaxed = COUNTY.replace("  min_disclosure_days: 7", "  min_disclosure_days: 7\n  funds_grace_days: 30")
+    assert run(tmp_path / "b", funds=late, county=relaxed).diagnostics == []
+
+
+# -- pledges and completed matters ------------------------------------------------------------
+
+def test_kept_date_before_pledge(tmp_path):
+    kept = PLEDGES.replace("  status: 进行中", "  status: 已兑现\n  kept_on: 2024-01-01\n  evidence: 验收单")
+    assert [c for c, _, _ in codes(run(tmp_path, pledges=kept))] == ["GK503"]
+
+
+def test_revision_keeps_original_and_needs_reason(tmp_path):
+    revised = PLEDGES.replace("  status: 进行中", "  revisions:\n    - deadline: 2025-06-30\n      date: 2024-10-20\n  status: 进行中")
+    result = run(tmp_path, pledges=revised)
+    assert [(c, line) for c, line, _ in codes(result)] == [("GK202", 8)]
+    fixed = revised.replace("      date: 2024-10-20", "      date: 2024-10-20\n      reason: 汛期停工")
+    result = run(tmp_path / "b", pledges=fixed)
+    pledge = result.tree.villages[0].pledges[0]
+    assert result.diagnostics == [] and str(pledge.deadline) == "2024-10-31" and str(pledge.current_deadline) == "2025-06-30"
+
+
+def test_completed_needs_a_passed_decision(tmp_path):
+    undecided = DECISION.split("  review:")[0]
+    result = run(tmp_path, decisions=undecided)
+    assert [c for c, _, _ in codes(result)] == ["GK603"]
+
+
+# -- personal data ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("张某 身份证 11010519491231002X 领取", "GK701"),
+    ("旧证 110105491231002 领取", "GK701"),
+    ("联系 13912345678", "GK702"),
+    ("转入 4111 1111 1111 1111", "GK703"),
+])
+def test_personal_data_in_any_text_is_refused_without_echoing_it(tmp_path, text, code):
+    result = run(tmp_path, funds=FUNDS.replace("光伏发电收益", text))
+    found = [d for d in result.diagnostics if d.code == code]
+    assert len(found) == 1 and found[0].line == 7
+    digits = "".join(ch for ch in text if ch.isdigit())
+    assert digits not in "".join(ch for ch in found[0].message if ch.isdigit())
+
+
+@pytest.mark.parametrize("text", ["光伏收益 110105194912310021 元", "凭证 13912345", "户数 4111111111111112"])
+def test_numbers_that_are_not_personal_data_pass(tmp_path, text):
+    assert run(tmp_path, funds=FUNDS.replace("光伏发电收益", text)).diagnostics == []
+
+
+def test_phone_fields_may_hold_public_numbers(tmp_path):
+    village = VILLAGE.replace('office_phone: "0377-66333333"', 'office_phone: "13912345678"')
+    assert run(tmp_path, village=village).diagnostics == []

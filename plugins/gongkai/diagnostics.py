@@ -45,7 +45,6 @@ _CODES = [
     Code("GK206", ERROR, "应为整数", "只写阿拉伯数字，如 35"),
     Code("GK207", ERROR, "代码必须加引号", "写成 code: \"411321104201\"，加上英文双引号"),
     Code("GK208", ERROR, "取值不在允许范围内", "从提示的选项中选一个"),
-    Code("GK209", ERROR, "应为文字", "直接写文字；纯数字请加引号"),
     Code("GK210", ERROR, "应为 true 或 false", "写 true（是）或 false（否）"),
     Code("GK211", ERROR, "编号格式不对", "只用小写英文字母、数字和连字符，如 d-2024-01"),
     Code("GK212", ERROR, "编号重复", "同一个村里每条记录的编号必须不同"),
@@ -58,6 +57,9 @@ _CODES = [
     Code("GK303", ERROR, "表决人数不合理", "赞成+反对+弃权 ≤ 实到 ≤ 应到"),
     Code("GK304", ERROR, "公示期不对", "公示结束日期不能早于开始日期，且决议公开应在决议之后"),
     Code("GK305", ERROR, "只有一肩挑的村才能合并提议和商议", "分别填写提议和商议两个步骤"),
+    Code("GK306", ERROR, "到会人数不足法定人数", "党员大会、村民代表会议须有三分之二以上到会；村民会议须过半数到会；人数不足应另行召开"),
+    Code("GK307", ERROR, "这一步没有通过，却继续了后面的步骤", "赞成票未过半数的事项不能进入下一步；核对票数"),
+    Code("GK308", WARNING, "应到人数与本村人数不一致", "党员大会应到 = 党员人数；村民代表会议应到 = 村民代表人数（village.yml）"),
     # GK4xx: 财务公开
     Code("GK401", ERROR, "期初 + 收入 - 支出 ≠ 期末", "核对每笔金额和期初、期末余额"),
     Code("GK402", ERROR, "期初余额与上期期末余额不一致", "本期期初应等于上一期期末"),
@@ -65,12 +67,23 @@ _CODES = [
     Code("GK404", ERROR, "期间格式不对", "按季写 2024-Q1，按月写 2024-03"),
     Code("GK405", ERROR, "每笔明细只能填收入或支出之一", "收入填 income，支出填 expense，二选一"),
     Code("GK406", ERROR, "期间重复", "同一期间只写一次"),
+    Code("GK407", ERROR, "财务公开期间不连续", "补上缺少的期间（没有收支也要公开，明细写 entries: []）"),
+    Code("GK408", ERROR, "财务公开周期与本村不符", "按季度公开写 2024-Q1；按月公开（village.yml 中 high_volume: true）写 2024-03"),
+    Code("GK409", ERROR, "凭证号在同一年里重复", "核对凭证号，同一年内每张凭证号不同"),
+    Code("GK410", ERROR, "民主理财小组审核日期不对", "审核应在本期结束之后、公开之前"),
+    Code("GK411", WARNING, "财务公开晚于规定时间", "本期结束后应在县里规定的天数内公开"),
     # GK5xx: 承诺事项
     Code("GK501", ERROR, "承诺日期不合理", "期限不能早于承诺日期"),
     Code("GK502", ERROR, "已兑现的承诺需要兑现日期和佐证", "填写 kept_on 和 evidence"),
+    Code("GK503", ERROR, "承诺的兑现或调整日期不合理", "兑现日期、调整日期不能早于承诺日期，调整按时间先后写"),
     # GK6xx: 办结事项
     Code("GK601", ERROR, "关联的决策不存在", "decision 填本村已有决策的编号"),
     Code("GK602", ERROR, "办结日期早于决策的决议日期", "核对办结日期和决议日期"),
+    Code("GK603", ERROR, "关联的决策还没有通过决议", "决策须经第 4 步决议通过后才能办结"),
+    # GK7xx: 个人信息
+    Code("GK701", ERROR, "出现了身份证号", "删除身份证号；需要时只写姓氏加“某”"),
+    Code("GK702", ERROR, "出现了私人手机号", "删除手机号；公开电话只写在 office_phone 等电话字段里"),
+    Code("GK703", ERROR, "出现了银行卡号", "删除银行卡号"),
 ]
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
@@ -108,8 +121,13 @@ def display_path(path: str | Path) -> str:
 
 
 def format_text(diags: list[Diagnostic]) -> str:
+    """One line per problem, files separated by a blank line, then a summary."""
     lines: list[str] = []
+    previous = None
     for d in sorted(diags):
+        if previous is not None and d.path != previous:
+            lines.append("")
+        previous = d.path
         lines.append(
             f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}"
             f"（{d.hint}）"

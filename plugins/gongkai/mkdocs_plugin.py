@@ -105,5 +105,5 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if what == "fields" and arg:
             return render.field_table(arg)
         if what == "codes":
-            return render.codes_table()
+            return render.codes_page()
         raise PluginError(f"{page.file.src_uri}: 不认识的标记 gongkai:{what}")

@@ -29,9 +29,27 @@ def binds(spec: schema.Spec):
 
 @binds(schema.PROPOSAL)
 class Meeting(Record):
+    """A meeting step. Who must attend and agree depends on the body (DOMAIN.md, 组织法 Art. 21-26)."""
+
     @property
-    def passed_simple_majority(self) -> bool:
-        return self.agree is not None and self.present is not None and self.agree * 2 > self.present
+    def by_those_present(self) -> bool:
+        # 村民代表会议 and 村民会议 decide by a majority of those present; the party bodies by all members
+        return getattr(self, "body", None) in schema.RESOLUTION_BODIES
+
+    @property
+    def passed(self) -> bool:
+        if self.agree is None or self.present is None or self.expected is None:
+            return False
+        return self.agree * 2 > (self.present if self.by_those_present else self.expected)
+
+    def quorum_met(self, key: str) -> bool:
+        if self.present is None or self.expected is None:
+            return True
+        if getattr(self, "body", None) == "村民会议":
+            return self.present * 2 > self.expected
+        if key in ("review", "resolution"):
+            return self.present * 3 >= self.expected * 2
+        return True
 
 
 for _spec in (schema.CONSULTATION, schema.REVIEW, schema.RESOLUTION):
@@ -83,15 +101,18 @@ class Decision(Record):
         first = self.three_party or self.proposal
         return first.date if first else None
 
+    def meetings(self) -> list[tuple[str, Meeting]]:
+        return [(s.key, s.record) for s in self.steps if s.number <= 4 and s.record is not None]
+
     @property
     def passed(self) -> bool:
-        return bool(self.resolution and self.resolution.passed_simple_majority)
+        return bool(self.resolution and self.resolution.passed)
 
     def status(self, today: date) -> str:
+        if any(not m.passed for _, m in self.meetings()):
+            return "未通过"
         if self.resolution is None:
             return "讨论中"
-        if not self.passed:
-            return "未通过"
         if self.result_disclosure is not None:
             return "已完成"
         d = self.resolution_disclosure
@@ -259,6 +280,11 @@ class County(Record):
     def min_disclosure_days(self) -> int:
         rules = self.rules
         return rules.min_disclosure_days if rules and rules.min_disclosure_days is not None else 7
+
+    @property
+    def funds_grace_days(self) -> int:
+        rules = self.rules
+        return rules.funds_grace_days if rules and rules.funds_grace_days is not None else 15
 
     @property
     def matter_categories(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from . import diagnostics, schema
+from .examples import EXAMPLES, FILES
 from .model import STEP_ORDER, County, Decision, Tree, Village, period_label
 from .rollup import area_totals, finance_year, village_totals
 from .schema import Record
@@ -191,12 +192,25 @@ def field_table(spec_name: str) -> str:
     return "\n".join(rows)
 
 
-def codes_table() -> str:
+def codes_page() -> str:
+    """Every code: a table, then a wrong and a fixed example from gongkai.examples."""
     rows = ["| 代码 | 级别 | 问题 | 怎么改 |", "| --- | --- | --- | --- |"]
+    sections: list[str] = []
     for c in diagnostics.CODES.values():
         level = "错误" if c.severity == diagnostics.ERROR else "警告"
-        rows.append(f"| `{c.code}` | {level} | {_md_cell(c.title)} | {_md_cell(c.hint)} |")
-    return "\n".join(rows)
+        anchor = c.code.lower()
+        rows.append(f"| [`{c.code}`](#{anchor}) | {level} | {_md_cell(c.title)} | {_md_cell(c.hint)} |")
+        ex = EXAMPLES[c.code]
+        sections += [f"### {c.code} {c.title} {{#{anchor}}}", "", f"{level}。怎么改：{c.hint}。", ""]
+        if ex.note:
+            sections += [f"例如：{ex.note}。", ""]
+        if ex.create:
+            sections += [f"错误：多了 `villages/{ex.create}`。正确：删除它，或按文书指南放到正确的位置。", ""]
+        elif not (ex.encoding or ex.pad):
+            wrong, right = ex.snippets()
+            where = f"villages/{FILES[ex.file]}"
+            sections += [f"错误写法（`{where}`）：", "", "```yaml", wrong, "```", "", "正确写法：", "", "```yaml", right, "```", ""]
+    return "\n".join(rows + [""] + sections)
 
 
 def _md_cell(text: str) -> str:

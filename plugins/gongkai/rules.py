@@ -7,7 +7,7 @@ Each rule reads the model and yields diagnostics; a rule never assumes a field c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from .diagnostics import Diagnostic
 from .model import Decision, FundPeriod, Pledge, Tree, Village
@@ -90,12 +90,34 @@ def _decision(d: Decision, village: Village, categories, min_days: int) -> Itera
         rec = step.record
         if step.number <= 4:
             yield from _votes(rec, step.label)
+            yield from _quorum(d, step, village)
         elif rec.start and rec.end:
             if rec.end < rec.start:
                 yield at(rec, "end", "GK304", f"“{step.label}”的结束日期 {rec.end} 早于开始日期 {rec.start}")
             elif step.number == 5 and (rec.end - rec.start).days + 1 < min_days:
                 days = (rec.end - rec.start).days + 1
                 yield at(rec, "end", "GK304", f"决议公开只有 {days} 天，本县规定至少 {min_days} 天")
+
+
+def _quorum(d: Decision, step, village: Village) -> Iterator[Diagnostic]:
+    m = step.record
+    if not m.quorum_met(step.key):
+        need = "过半数" if getattr(m, "body", None) == "村民会议" else "三分之二以上"
+        yield at(m, "present", "GK306", f"“{step.label}”应到 {m.expected} 人、实到 {m.present} 人，不足{need}")
+    later = [s for s in d.steps if s.number > step.number and s.record is not None]
+    if m.agree is not None and not m.passed and later:
+        base = f"实到 {m.present} 人" if m.by_those_present else f"应到 {m.expected} 人"
+        yield at(m, "agree", "GK307", f"“{step.label}”赞成 {m.agree} 票，未超过{base}的半数，却进行了“{later[0].label}”")
+    expected_by_step = {
+        "review": (village.party_members, "党员人数"),
+        "resolution": {
+            "村民代表会议": (village.representatives, "村民代表人数"),
+            "村民会议": (village.adult_villagers or village.households, "年满十八周岁的村民人数或户数"),
+        }.get(getattr(m, "body", None), (None, "")),
+    }
+    count, what = expected_by_step.get(step.key, (None, ""))
+    if count is not None and m.expected is not None and m.expected != count:
+        yield at(m, "expected", "GK308", f"“{step.label}”应到 {m.expected} 人，与 village.yml 中的{what} {count} 不一致")
 
 
 def _votes(m: Record, label: str) -> Iterator[Diagnostic]:
@@ -114,10 +136,39 @@ def fund_periods(village: Village) -> Iterator[Diagnostic]:
         elif p.period:
             periods[p.period] = p
         yield from _period(p)
-    chain = sorted((p for p in periods.values() if not p.broken), key=lambda p: p.bounds)
+    monthly = bool(village.high_volume)
+    for p in periods.values():
+        if ("Q" in p.period) == monthly:
+            want = "按月（如 2024-03）" if monthly else "按季度（如 2024-Q1）"
+            yield at(p, "period", "GK408", f"{village.name}{want}公开财务，这里写的是 {p.period}")
+    chain = sorted((p for p in periods.values() if ("Q" in p.period) != monthly), key=lambda p: p.bounds)
     for before, after in zip(chain, chain[1:]):
-        if after.opening_balance != before.closing_balance:
+        gap_start = before.bounds[1] + timedelta(days=1)
+        if after.bounds[0] != gap_start:
+            yield at(after, "period", "GK407", f"{before.period} 之后直接是 {after.period}，中间 {gap_start} 起的期间没有公开")
+        elif not (before.broken or after.broken) and after.opening_balance != before.closing_balance:
             yield at(after, "opening_balance", "GK402", f"{after.period} 期初 {after.opening_balance} 元，上期 {before.period} 期末是 {before.closing_balance} 元")
+    yield from _vouchers(village.funds)
+    grace = village.county.funds_grace_days
+    for p in periods.values():
+        end = p.bounds[1]
+        if p.reviewed and p.reviewed <= end:
+            yield at(p, "reviewed", "GK410", f"审核日期 {p.reviewed} 在本期结束（{end}）之前")
+        elif p.reviewed and p.published and p.reviewed > p.published:
+            yield at(p, "reviewed", "GK410", f"审核日期 {p.reviewed} 晚于公开日期 {p.published}")
+        if p.published and (p.published - end).days > grace:
+            yield at(p, "published", "GK411", f"{p.period} 于 {p.published} 公开，比本期结束晚 {(p.published - end).days} 天，超过规定的 {grace} 天")
+
+
+def _vouchers(funds: list[FundPeriod]) -> Iterator[Diagnostic]:
+    seen: dict[tuple[int, str], object] = {}
+    for p in sorted(funds, key=lambda p: (p.path, p.line)):
+        for e in p.entries or []:
+            if not e.voucher or not e.date:
+                continue
+            first = seen.setdefault((e.date.year, e.voucher), e)
+            if first is not e:
+                yield at(e, "voucher", "GK409", f"凭证号 {e.voucher} 在 {e.date.year} 年已用过（{first.path} 第 {first.line_of('voucher')} 行）")
 
 
 def _period(p: FundPeriod) -> Iterator[Diagnostic]:
@@ -142,6 +193,13 @@ def pledges(village: Village) -> Iterator[Diagnostic]:
 def _pledge(p: Pledge) -> Iterator[Diagnostic]:
     if p.made and p.deadline and p.deadline < p.made:
         yield at(p, "deadline", "GK501", f"期限 {p.deadline} 早于承诺日期 {p.made}")
+    if p.made and p.kept_on and p.kept_on < p.made:
+        yield at(p, "kept_on", "GK503", f"兑现日期 {p.kept_on} 早于承诺日期 {p.made}")
+    last = p.made
+    for r in p.revisions or []:
+        if last and r.date and r.date < last:
+            yield at(r, "date", "GK503", f"期限调整日期 {r.date} 早于 {last}（承诺日期或上一次调整）")
+        last = r.date or last
     if p.status == "已兑现":
         missing = [label for key, label in (("kept_on", "兑现日期"), ("evidence", "兑现佐证")) if not getattr(p, key)]
         if missing:
@@ -156,7 +214,9 @@ def completed(village: Village) -> Iterator[Diagnostic]:
         d = decisions.get(c.decision)
         if d is None:
             yield at(c, "decision", "GK601", f"本村没有编号为 {c.decision} 的决策")
-        elif c.date and d.resolution and d.resolution.date and c.date < d.resolution.date:
+        elif not d.passed:
+            yield at(c, "decision", "GK603", f"决策 {d.id} 还没有经第 4 步决议通过")
+        elif c.date and d.resolution.date and c.date < d.resolution.date:
             yield at(c, "date", "GK602", f"办结日期 {c.date} 早于决策 {d.id} 的决议日期 {d.resolution.date}")
 
 

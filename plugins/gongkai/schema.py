@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import privacy
 from .diagnostics import Diagnostic
 from .load import Node
 
@@ -72,11 +73,17 @@ class Text(Type):
         value = _scalar(node, ctx, label)
         if value is MISSING:
             return MISSING
+        for code, what in privacy.find(value):
+            ctx.report(node, code, f"“{label}”里有{what}，不能公开")
         return value.strip()
 
 
 class Phone(Text):
     """A public office phone: the one place a phone number may be published."""
+
+    def convert(self, node, ctx, label):
+        value = _scalar(node, ctx, label)
+        return value if value is MISSING else value.strip()
 
 
 class Code(Type):
@@ -332,6 +339,7 @@ DUTY = Spec("duty", "值班安排", [
 RULES = Spec("rules", "县级规则", [
     Field("min_disclosure_days", Count(), "最短公示天数", "决议公开至少持续的天数；没有规定时常用 7 天"),
     Field("local_categories", ListOf(Text()), "本县增加的事项类别", "在法定类别之外，本县要求走四议两公开的事项，如 低保"),
+    Field("funds_grace_days", Count(), "财务公开宽限天数", "一期结束后多少天内要公开；超过会提醒；不写时为 15 天"),
 ])
 COUNTY = Spec("county", "县（county.yml）", [
     Field("name", Text(), "县名", "", True),
@@ -353,7 +361,8 @@ VILLAGE = Spec("village", "村（village.yml）", [
     Field("code", Code(), "统计用区划代码", "12 位数字，加英文双引号", True),
     Field("party_members", Count(), "党员人数", "党员大会的应到人数", True),
     Field("representatives", Count(), "村民代表人数", "村民代表会议的应到人数", True),
-    Field("households", Count(), "户数", "村民会议按户计算时使用"),
+    Field("households", Count(), "户数", "村民会议按户代表计算时的应到数"),
+    Field("adult_villagers", Count(), "年满十八周岁的村民人数", "村民会议的应到人数"),
     Field("one_person_both_posts", Bool(), "一肩挑", "村党支部书记和村委会主任由一人担任时写 true"),
     Field("high_volume", Bool(), "按月公开财务", "收支笔数多、需要每月公开财务的村写 true，否则按季度"),
     Field("office_phone", Phone(), "村委会办公电话", "公开的办公电话，不要写私人手机", True),
