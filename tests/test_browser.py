@@ -82,6 +82,7 @@ def test_page_stays_on_this_machine_and_fits(browser, site_url, kind, width, hei
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # CSP violations too
     response = page.goto(site_url + PAGES[kind], wait_until="networkidle")
     assert response is not None and response.status == 200
     assert foreign == []

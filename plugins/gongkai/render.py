@@ -217,22 +217,29 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_TYPE_WORDS = {
+    schema.Code: "12 位数字，加英文双引号",
+    schema.Date: "日期，如 2024-03-05",
+    schema.Count: "整数",
+    schema.Bool: "true 或 false",
+    schema.Id: "编号：小写字母、数字、连字符",
+    schema.Period: "2024-Q1 或 2024-03",
+    schema.Phone: "公开的办公电话，加引号",
+    schema.Money: "金额（元），如 12000.50",
+    schema.Text: "文字",
+}
+
+
 def _type_words(t) -> str:
+    """How a clerk writes a value of this type, in the guide's field tables."""
     if isinstance(t, schema.ListOf):
         inner = t.item.label if isinstance(t.item, schema.Spec) else _type_words(t.item)
         return f"列表，每项是{inner}"
     if isinstance(t, schema.Spec):
         return f"一组字段（见“{t.label}”）"
-    return {
-        schema.Code: "12 位数字，加英文双引号",
-        schema.Date: "日期，如 2024-03-05",
-        schema.Count: "整数",
-        schema.Bool: "true 或 false",
-        schema.Id: "编号：小写字母、数字、连字符",
-        schema.Period: "2024-Q1 或 2024-03",
-        schema.Phone: "公开的办公电话，加引号",
-    }.get(type(t), "金额（元），如 12000.50" if isinstance(t, schema.Money) else (
-        "可选：" + "、".join(t.options) if isinstance(t, schema.Choice) else "文字"))
+    if isinstance(t, schema.Choice):
+        return "可选：" + "、".join(t.options)
+    return _TYPE_WORDS[type(t)]
 
 
 def _all_specs():
