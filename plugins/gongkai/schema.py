@@ -125,7 +125,7 @@ class Date(Type):
 
 
 class Money(Type):
-    json = {"type": "number", "multipleOf": 0.01}
+    json = {"type": "number"}  # no multipleOf 0.01: validators get it wrong with binary floats
 
     def __init__(self, signed: bool = False):
         self.signed = signed
