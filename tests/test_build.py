@@ -152,6 +152,15 @@ def test_no_url_to_another_host(sample_site):
     assert len(handwritten) >= 5
 
 
+def test_site_publishes_the_json_schemas(sample_site):
+    """content/schema/*.schema.json ship as they are at /schema/, for editors and other tools."""
+    committed = sorted((REPO / "content" / "schema").glob("*.schema.json"))
+    assert len(committed) == 7
+    for src in committed:
+        published = sample_site / "schema" / src.name
+        assert published.read_bytes() == src.read_bytes(), published
+
+
 def test_nav_lists_only_counties_and_townships(sample_site):
     html = (sample_site / "index.html").read_text(encoding="utf-8")
     hrefs = {url for tag, url, a in parse(html).links if tag == "a" and "md-nav__link" in a.get("class", "")}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import random
 import re
 import shutil
@@ -30,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "villages"
+SCHEMAS = ROOT / "content" / "schema"  # written by `gongkai schema`
 HEADER = "# 示例数据：由 tools/make_sample.py 生成，地名和数字取自公开报道，人物为虚构"
 SEED = 20261122
 SAMPLE_TODAY = date(2026, 11, 22)  # the day the sample is "as of"; not the machine's date
@@ -1635,9 +1637,16 @@ def pledge_record(p: dict) -> dict:
                               "evidence", "evaluation")}
 
 
+def schema_line(path: Path) -> str:
+    """The line that tells VS Code's YAML extension which schema (content/schema/) a file follows."""
+    name = path.stem if path.name in ("county.yml", "township.yml", "village.yml") else path.parent.name
+    target = Path(os.path.relpath(SCHEMAS / f"{name}.schema.json", path.parent)).as_posix()
+    return f"# yaml-language-server: $schema={target}"
+
+
 def write(path: Path, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(HEADER + "\n\n" + body, encoding="utf-8")
+    path.write_text(HEADER + "\n" + schema_line(path) + "\n\n" + body, encoding="utf-8")
 
 
 def office_hours(county: dict) -> str:
@@ -1759,7 +1768,7 @@ def verify(written: list[tuple[Path, object]]) -> None:
         return
     for path, data in written:
         text = path.read_text(encoding="utf-8")
-        assert text.startswith(HEADER + "\n"), path
+        assert text.startswith(HEADER + "\n" + schema_line(path) + "\n"), path
         assert not PHONE_LIKE.search(text), (path, PHONE_LIKE.search(text))
         _same(data, yaml.safe_load(text), str(path))
         if path.name in ("county.yml", "township.yml", "village.yml"):

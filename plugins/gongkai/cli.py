@@ -52,6 +52,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if any(d.is_error for d in found) else 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema_export import NAMES, write_schemas
+
+    changed = write_schemas(args.write)
+    print(f"已写入 {len(NAMES)} 个 JSON Schema 到 {args.write}（{len(changed)} 个有变化）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongkai", description="村务公开数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--format", choices=sorted(FORMATS), default="text", help="输出格式")
     check.add_argument("--today", type=date.fromisoformat, help="按哪一天计算逾期（默认今天），如 2026-11-22")
     check.set_defaults(func=cmd_check)
+    schema = sub.add_parser("schema", help="生成数据文件的 JSON Schema（VS Code 用它补全和提示）")
+    schema.add_argument("--write", metavar="DIR", type=Path, default=Path("content/schema"),
+                        help="写到哪个文件夹，默认 content/schema")
+    schema.set_defaults(func=cmd_schema)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,6 +1,6 @@
 """The one definition of the data: every file kind, field, type, Chinese label and help text.
 
-The checker converts nodes with it, the clerk's guide and (later) the JSON Schema are read
+The checker converts nodes with it, the clerk's guide and the JSON Schema (schema_export.py) are read
 from it. Never write a field list anywhere else.
 """
 
