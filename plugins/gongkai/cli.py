@@ -60,6 +60,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import command
+
+    return command(args.kind, args.village, args.year)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongkai", description="村务公开数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument("--write", metavar="DIR", type=Path, default=Path("content/schema"),
                         help="写到哪个文件夹，默认 content/schema")
     schema.set_defaults(func=cmd_schema)
+    new = sub.add_parser("new", help="新增一条记录：自动编号，每个字段带中文说明")
+    new.add_argument("kind", metavar="KIND", help="decision（决策）、funds（财务公开）、pledge（承诺）或 completed（办结事项）")
+    new.add_argument("village", metavar="VILLAGE_PATH", help="村文件夹（里面有 village.yml）")
+    new.add_argument("--year", type=int, help="写进哪一年的文件，默认今年；财务公开默认接着上一期")
+    new.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)
     return args.func(args)
 
