@@ -69,7 +69,7 @@ class _Builder:
         return [o for o in out if o is not MISSING]
 
     def slug_ok(self, folder: Path) -> bool:
-        if ID_PATTERN.match(folder.name):
+        if ID_PATTERN.fullmatch(folder.name):
             return True
         self.report(folder, "GK211", f"文件夹名“{folder.name}”只能用小写英文字母、数字和连字符（用拼音）")
         return False

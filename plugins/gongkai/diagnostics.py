@@ -36,6 +36,7 @@ _CODES = [
     Code("GK109", ERROR, "不支持 YAML 标签（! 开头的写法）", "去掉 ! 开头的标签，直接写值"),
     Code("GK110", ERROR, "数据目录里有无法识别的文件或文件夹", "检查文件名；记录文件应放在 decisions/ funds/ pledges/ completed/ 下，以年份命名，如 2024.yml"),
     Code("GK111", ERROR, "缺少必需的文件", "按文书指南补上这个文件"),
+    Code("GK112", ERROR, "文件里有看不见的特殊换行符", "删除这个字符（常见于从网页或 Word 复制来的文字），重新输入这一行"),
     # GK2xx: fields and types
     Code("GK201", ERROR, "结构不对", "对照文书指南中的示例检查缩进和“- ”列表符号"),
     Code("GK202", ERROR, "缺少必填字段", "补上这个字段"),

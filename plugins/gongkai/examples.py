@@ -216,6 +216,7 @@ EXAMPLES: dict[str, Example] = {
     "GK109": Example("village", "name: 龙王庙村", "name: !!str 龙王庙村"),
     "GK110": Example(create=f"{VILLAGE_DIR}/备注.txt", new="会议记录本在村委会\n", note="村文件夹里放了一个不认识的文件"),
     "GK111": Example(create="xinye/说明.md", new="新野县\n", note="县文件夹里没有 county.yml"),
+    "GK112": Example("village", "name: 龙王庙村", "name: 龙王庙\u2028村", note="村名中间夹着一个看不见的 U+2028 换行符"),
     "GK201": Example("village", "cadres:\n  - name: 张建国\n    role: 村党支部书记", "cadres: 张建国 村党支部书记"),
     "GK202": Example("pledges", "  who: 张建国\n", "", at=("pledges", 1)),
     "GK203": Example("village", "party_members: 30", "party_member: 30"),

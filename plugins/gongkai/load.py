@@ -11,6 +11,7 @@ schema decides what a scalar means.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,8 +116,24 @@ class _Refused(Exception):
         self.diag = diag
 
 
+_ODD_BREAKS = re.compile("[\u0085\u2028\u2029]")
+
+
+def _odd_break_diagnostic(text: str, path: str) -> Diagnostic | None:
+    """libyaml counts U+2028, U+2029 and NEL as line breaks, editors do not: line numbers would lie."""
+    m = _ODD_BREAKS.search(text)
+    if not m:
+        return None
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return Diagnostic(path, line, col, "GK112", f"这一行有看不见的特殊换行符（U+{ord(m.group()):04X}）")
+
+
 def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
     """Build nodes from libyaml events; stop at the first thing we refuse."""
+    odd = _odd_break_diagnostic(text, path)
+    if odd:
+        return None, [odd]
     diags: list[Diagnostic] = []
     stack: list[list] = []  # [node, pending_key_node]
     root: Node | None = None

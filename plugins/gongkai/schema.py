@@ -48,8 +48,8 @@ class Ctx:
 
 _FULLWIDTH = re.compile(r"[０-９．－：]")
 _ZH_DATE = re.compile(r"^\s*(\d{4})\s*[年/.．\-]\s*(\d{1,2})\s*[月/.．\-]\s*(\d{1,2})\s*日?\s*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$", re.ASCII)  # ASCII: no full-width digits
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_MONEY = re.compile(r"-?\d{1,13}(\.\d{1,2})?", re.ASCII)  # ASCII: no full-width digits
 
 
 def _scalar(node: Node, ctx: Ctx, label: str) -> str | object:
@@ -109,7 +109,7 @@ class Date(Type):
         if value is MISSING:
             return MISSING
         text = unicodedata.normalize("NFKC", value)
-        if _ISO_DATE.match(text) and text == value:
+        if _ISO_DATE.fullmatch(text) and text == value:
             try:
                 return date.fromisoformat(text)
             except ValueError:
@@ -137,12 +137,12 @@ class Money(Type):
         if value is MISSING:
             return MISSING
         text = value.strip()
-        if node.plain and _MONEY.match(text):
+        if node.plain and _MONEY.fullmatch(text):
             amount = Decimal(text)
             if amount < 0 and not self.signed:
                 return ctx.report(node, "GK205", f"“{label}”不能是负数")
             return amount
-        if not node.plain and _MONEY.match(text):
+        if not node.plain and _MONEY.fullmatch(text):
             return ctx.report(node, "GK205", f"“{label}”是金额，不要加引号")
         if _FULLWIDTH.search(text):
             fixed = unicodedata.normalize("NFKC", text)
@@ -155,6 +155,8 @@ class Money(Type):
             return ctx.report(node, "GK205", f"“{label}”不要写千位分隔符逗号")
         if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text):
             return ctx.report(node, "GK205", f"“{label}” {text} 超过两位小数（精确到分）")
+        if re.fullmatch(r"-?[0-9]{14,}(\.[0-9]*)?", text):
+            return ctx.report(node, "GK205", f"“{label}”的数字太大了，请核对")
         return ctx.report(node, "GK205", f"“{label}”的值“{text}”不是金额")
 
 
@@ -165,8 +167,10 @@ class Count(Type):
         value = _scalar(node, ctx, label)
         if value is MISSING:
             return MISSING
-        if node.plain and re.fullmatch(r"[0-9]+", value):
+        if node.plain and re.fullmatch(r"[0-9]{1,9}", value):
             return int(value)
+        if node.plain and re.fullmatch(r"[0-9]+", value):
+            return ctx.report(node, "GK206", f"“{label}”的数字太大了，请核对")
         if _FULLWIDTH.search(value):
             return ctx.report(node, "GK206", f"“{label}”用了全角数字“{value}”，应写成 {unicodedata.normalize('NFKC', value)}")
         return ctx.report(node, "GK206", f"“{label}”应为整数，这里是“{value}”")
@@ -198,19 +202,19 @@ class Choice(Type):
         return value.strip()
 
 
-ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")  # use with fullmatch
 
 
 class Id(Type):
     """Record ids and folder names become URLs: keep them to a safe alphabet."""
 
-    json = {"type": "string", "pattern": ID_PATTERN.pattern}
+    json = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
 
     def convert(self, node, ctx, label):
         value = _scalar(node, ctx, label)
         if value is MISSING:
             return MISSING
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             return ctx.report(node, "GK211", f"“{label}”“{value}”只能用小写英文字母、数字和连字符")
         return value
 
@@ -222,7 +226,7 @@ class Period(Type):
         value = _scalar(node, ctx, label)
         if value is MISSING:
             return MISSING
-        if not re.fullmatch(self.json["pattern"], value):
+        if not re.fullmatch(self.json["pattern"], value) or not 1949 <= int(value[:4]) <= 2100:
             return ctx.report(node, "GK404", f"“{label}”“{value}”不是期间，按季写 2024-Q1，按月写 2024-03")
         return value
 
