@@ -60,19 +60,22 @@ def _scalar(node: Node, ctx: Ctx, label: str) -> str | object:
 
 
 class Type:
+    """A scalar type: the schema, not YAML's guessing, decides what a value means."""
+
     json: dict = {}
 
     def convert(self, node: Node, ctx: Ctx, label: str) -> object:
+        value = _scalar(node, ctx, label)
+        return MISSING if value is MISSING else self.parse(value, node, ctx, label)
+
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         raise NotImplementedError
 
 
 class Text(Type):
     json = {"type": "string"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         for code, what in privacy.find(value):
             ctx.report(node, code, f"“{label}”里有{what}，不能公开")
         return value.strip()
@@ -81,18 +84,14 @@ class Text(Type):
 class Phone(Text):
     """A public office phone: the one place a phone number may be published."""
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        return value if value is MISSING else value.strip()
+    def parse(self, value, node, ctx, label):
+        return value.strip()
 
 
 class Code(Type):
     json = {"type": "string", "pattern": r"^[0-9]{12}$"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if node.plain:
             why = "开头的 0 会被当成数字丢掉" if value.startswith("0") else "不加引号会被当成数字"
             return ctx.report(node, "GK207", f"“{label}” {value} 没有加引号，{why}")
@@ -104,10 +103,7 @@ class Code(Type):
 class Date(Type):
     json = {"type": "string", "format": "date"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         text = unicodedata.normalize("NFKC", value)
         if _ISO_DATE.fullmatch(text) and text == value:
             try:
@@ -132,10 +128,7 @@ class Money(Type):
         if not signed:
             self.json = {**self.json, "minimum": 0}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         text = value.strip()
         if node.plain and _MONEY.fullmatch(text):
             amount = Decimal(text)
@@ -163,10 +156,7 @@ class Money(Type):
 class Count(Type):
     json = {"type": "integer", "minimum": 0}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if node.plain and re.fullmatch(r"[0-9]{1,9}", value):
             return int(value)
         if node.plain and re.fullmatch(r"[0-9]+", value):
@@ -179,10 +169,7 @@ class Count(Type):
 class Bool(Type):
     json = {"type": "boolean"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if node.plain and value in ("true", "True", "false", "False"):
             return value.lower() == "true"
         return ctx.report(node, "GK210", f"“{label}”应写 true 或 false，这里是“{value}”")
@@ -193,10 +180,7 @@ class Choice(Type):
         self.options = options
         self.json = {"type": "string", "enum": list(options)}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if value.strip() not in self.options:
             return ctx.report(node, "GK208", f"“{label}”不能是“{value}”，可选：{'、'.join(self.options)}")
         return value.strip()
@@ -210,10 +194,7 @@ class Id(Type):
 
     json = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if not ID_PATTERN.fullmatch(value):
             return ctx.report(node, "GK211", f"“{label}”“{value}”只能用小写英文字母、数字和连字符")
         return value
@@ -222,10 +203,7 @@ class Id(Type):
 class Period(Type):
     json = {"type": "string", "pattern": r"^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$"}
 
-    def convert(self, node, ctx, label):
-        value = _scalar(node, ctx, label)
-        if value is MISSING:
-            return MISSING
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
         if not re.fullmatch(self.json["pattern"], value) or not 1949 <= int(value[:4]) <= 2100:
             return ctx.report(node, "GK404", f"“{label}”“{value}”不是期间，按季写 2024-Q1，按月写 2024-03")
         return value
