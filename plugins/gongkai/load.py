@@ -202,6 +202,11 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
     except yaml.MarkedYAMLError as exc:
         tab = _tab_diagnostic(text, path)
         return None, diags + [tab or _syntax_diagnostic(exc, path)]
+    except yaml.reader.ReaderError as exc:
+        # characters YAML forbids (control characters): point at the character itself
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, diags + [Diagnostic(path, line, col, "GK101", f"文件里有看不见的控制字符（U+{exc.character:04X}），请删除")]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know of
         return None, diags + [Diagnostic(path, 1, 1, "GK101", f"YAML 写法有误：{exc}")]
     if root is None or (root.kind == "scalar" and root.plain and root.value == ""):
