@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, display_path
 from .model import Decision, FundPeriod, Pledge, Tree, Village
 from .schema import Record
 
@@ -45,7 +45,7 @@ def unique_ids(village: Village) -> Iterator[Diagnostic]:
             continue
         first = seen.setdefault(rec.id, rec)
         if first is not rec:
-            yield at(rec, "id", "GK212", f"编号 {rec.id} 已在 {first.path} 第 {first.line_of('id')} 行用过")
+            yield at(rec, "id", "GK212", f"编号 {rec.id} 已在 {display_path(first.path)} 第 {first.line_of('id')} 行用过")
 
 
 def record_years(village: Village) -> Iterator[Diagnostic]:
@@ -132,7 +132,7 @@ def fund_periods(village: Village) -> Iterator[Diagnostic]:
     periods: dict[str, FundPeriod] = {}
     for p in village.funds:
         if p.period in periods:
-            yield at(p, "period", "GK406", f"期间 {p.period} 已在 {periods[p.period].path} 写过")
+            yield at(p, "period", "GK406", f"期间 {p.period} 已在 {display_path(periods[p.period].path)} 写过")
         elif p.period:
             periods[p.period] = p
         yield from _period(p)
@@ -168,7 +168,7 @@ def _vouchers(funds: list[FundPeriod]) -> Iterator[Diagnostic]:
                 continue
             first = seen.setdefault((e.date.year, e.voucher), e)
             if first is not e:
-                yield at(e, "voucher", "GK409", f"凭证号 {e.voucher} 在 {e.date.year} 年已用过（{first.path} 第 {first.line_of('voucher')} 行）")
+                yield at(e, "voucher", "GK409", f"凭证号 {e.voucher} 在 {e.date.year} 年已用过（{display_path(first.path)} 第 {first.line_of('voucher')} 行）")
 
 
 def _period(p: FundPeriod) -> Iterator[Diagnostic]:
