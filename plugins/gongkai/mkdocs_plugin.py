@@ -29,6 +29,8 @@ MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
 class GongkaiConfig(base.Config):
     data_dir = c.Type(str, default="villages")
     nav_title = c.Type(str, default="各地村务公开")
+    # The site's published address, for the QR codes on printed notices; MkDocs' site_url when empty.
+    public_url = c.Type(str, default="")
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -37,6 +39,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_config(self, config):
         # Resolve paths once, against mkdocs.yml, so `mkdocs -f` from anywhere works.
         self.data_dir = Path(config.config_file_path).parent / self.config.data_dir
+        try:
+            self.public_url = render.site_address(self.config.public_url, config.site_url)
+        except ValueError as e:
+            raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
         config.extra_css.append(render.CSS_PATH)
         return config
 
@@ -44,7 +50,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
         today = build_date()
         self.result = check_tree(self.data_dir, today)
-        self.context = render.Context(self.result.tree, today, str(self.data_dir.parent))
+        self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
         for d in self.result.diagnostics:
             text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
             (log.error if d.is_error else log.info)(text)
@@ -54,6 +60,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_files(self, files: Files, config):
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
+        files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
         for county in self.result.tree.counties:
             files.append(self._area_file(config, county, county.url))
             for township in county.townships:

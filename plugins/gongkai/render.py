@@ -7,16 +7,22 @@ township pages are HTML fragments that the MkDocs adapter places inside the them
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
+import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from . import diagnostics, schema
+from .capitals import capitals
 from .examples import EXAMPLES, FILES
 from .model import STEP_ORDER, County, Decision, Tree, Village, period_label
 from .rollup import area_totals, finance_year, village_totals
@@ -24,6 +30,7 @@ from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
 CSS_PATH = "assets/gongkai/gongkai.css"
+NOTICE_CSS_PATH = "assets/gongkai/notice.css"  # printed notices (公示) only
 
 
 def money(value: Decimal | None) -> str:
@@ -45,6 +52,26 @@ def zh_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else "—"
 
 
+def yuan(value: Decimal | None) -> str:
+    """1,234.50: an amount in a table whose header already says （元）."""
+    return "" if value is None else f"{value:,.2f}"
+
+
+def daxie(value: Decimal | None) -> str:
+    """人民币壹万贰仟元整, or nothing when there is no amount."""
+    return "" if value is None else capitals(value)
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一 ... 99 -> 九十九: the numbers of a notice's items (一、二、)."""
+    digits = "零一二三四五六七八九"
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
+    return head + (digits[ones] if ones else "")
+
+
 _env = Environment(
     loader=PackageLoader("gongkai", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -52,7 +79,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label)
+_env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label, yuan=yuan, daxie=daxie, cn_number=cn_number)
 
 
 @dataclass(frozen=True)
@@ -62,6 +89,7 @@ class Context:
     tree: Tree
     today: date
     repo_root: str  # paths shown as "数据来源" are relative to this
+    public_url: str = ""  # where the site is published (https://.../), for QR codes on printed notices
 
     def source(self, rec: Record) -> str:
         rel = os.path.relpath(rec.path, self.repo_root).replace(os.sep, "/")
@@ -109,6 +137,7 @@ def record_url(village: Village, rec: Record) -> str:
 
 
 def record_page(village: Village, rec: Record, ctx: Context) -> str:
+    """A record's page; it links to the printable notices (公示) of the record."""
     linked = None
     if rec.kind == "completed" and rec.decision:
         linked = village.record(rec.decision)
@@ -122,6 +151,7 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
         linked=linked,
         carried_out=carried_out,
         step_order=STEP_ORDER,
+        notices=notice_links(rec),
     )
 
 
@@ -132,6 +162,8 @@ def lean_pages(ctx: Context) -> Iterator[tuple[str, str]]:
         for rec in village.records():
             if rec.id:
                 yield f"{record_url(village, rec)}index.html", record_page(village, rec, ctx)
+                for link in notice_links(rec):
+                    yield f"{record_url(village, rec)}{link.slug}/index.html", notice_page(village, rec, link, ctx)
 
 
 def write_pages(site_dir: str | Path, pages: Iterator[tuple[str, str]]) -> int:
@@ -147,6 +179,194 @@ def write_pages(site_dir: str | Path, pages: Iterator[tuple[str, str]]) -> int:
 
 def css() -> str:
     return (STATIC / "gongkai.css").read_text(encoding="utf-8")
+
+
+def notice_css() -> str:
+    return (STATIC / "notice.css").read_text(encoding="utf-8")
+
+
+# -- printed notices (公示) for the board outside the village office --------------------------
+
+
+@dataclass(frozen=True)
+class NoticeLink:
+    """A printable notice of a record: its folder under the record's page, and what it discloses."""
+
+    slug: str
+    label: str  # 决议公开, 实施结果公开, 财务公开
+    template: str
+
+
+def notice_links(rec: Record) -> list[NoticeLink]:
+    """The notices a record has: a decision's two disclosures once they exist, every fund period."""
+    if rec.kind == "decisions":
+        out = []
+        if rec.resolution_disclosure is not None:
+            out.append(NoticeLink("notice", "决议公开", "notice_decision.html"))
+        if rec.result_disclosure is not None:
+            out.append(NoticeLink("result-notice", "实施结果公开", "notice_result.html"))
+        return out
+    if rec.kind == "funds":
+        return [NoticeLink("notice", "财务公开", "notice_funds.html")]
+    return []
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a printed notice says: computed here, laid out by the notice_*.html templates."""
+
+    title: str  # 关于…的公示
+    lead: str  # the opening paragraph
+    items: tuple[tuple[str, str], ...]  # 一、… 二、…: (label, text)
+    issuer: str  # 龙王庙村村民委员会
+    issued: date | None  # the date under the issuer: first day of the disclosure
+    start: date | None  # 公示期; a fund period has only its 公开日期
+    end: date | None
+    days: int | None
+    where: str | None
+    link: str  # what the QR code opens, printed under it
+    absolute: bool  # False when the site's address is not configured: the link is a path only
+    qr: Markup
+
+
+_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/\-]*)?")
+
+
+def normalise_url(value: str | None) -> str:
+    """The site's published address with one trailing slash; "" when not set.
+
+    Raises ValueError with a Chinese message when it is not a plain http(s) address.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _PUBLIC_URL.fullmatch(value) or urlsplit(value).hostname in (None, ""):
+        raise ValueError(f"网站地址“{value}”不对，应写成 https://example.org/ 这样的完整地址")
+    return value.rstrip("/") + "/"
+
+
+def site_address(public_url: str | None, site_url: str | None) -> str:
+    """The address QR codes point at: gongkai's public_url, else MkDocs' site_url unless that is
+    the local preview (`mkdocs serve` sets it to 127.0.0.1), else ""."""
+    if (public_url or "").strip():
+        return normalise_url(public_url)
+    if site_url and urlsplit(site_url.strip()).hostname not in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):
+        return normalise_url(site_url)
+    return ""
+
+
+def public_link(ctx: Context, path: str) -> tuple[str, bool]:
+    """(address, absolute?) of a site path such as a/b/c/; a path from the site root when the site's address is unknown."""
+    path = quote(path, safe="/")
+    if ctx.public_url:
+        return ctx.public_url + path, True
+    return "/" + path, False
+
+
+# segno writes only these: an <svg> with a viewBox, a white background path and a black path of
+# moves and lines. Nothing from the data is inside (the URL becomes path data), so the result can
+# be inlined as markup; the pattern makes sure a future segno cannot slip anything else in.
+_QR_SVG = re.compile(
+    r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="0 0 (\d+) \1" class="gk-qr-code">'
+    r'<path fill="#fff" d="M0 0h\1v\1h-\1z"/><path stroke="#000" d="[Mmhv0-9 .\-]+"/></svg>'
+)
+
+
+def qr_svg(data: str) -> Markup:
+    """A QR code (error correction M, 4-module quiet zone kept) as inline SVG, sized by CSS."""
+    code = segno.make_qr(data, error="m")  # never a Micro QR: phone scanners often cannot read those
+    out = io.BytesIO()
+    code.save(out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=4, nl=False,
+              svgclass="gk-qr-code", lineclass=None, light="#fff", dark="#000")
+    svg = out.getvalue().decode("ascii")
+    if not _QR_SVG.fullmatch(svg):
+        raise ValueError("segno 生成的二维码 SVG 不是预期的格式")
+    return Markup(svg)
+
+
+def _amount(value: Decimal) -> str:
+    return f"{money(value)}（{capitals(value)}）"
+
+
+def _votes(m) -> str:
+    against = m.against if m.against is not None else 0
+    abstain = m.abstain if m.abstain is not None else 0
+    return f"应到 {m.expected} 人，实到 {m.present} 人，赞成 {m.agree} 票，反对 {against} 票，弃权 {abstain} 票"
+
+
+def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str, str, list[tuple[str, str]], object]:
+    """(title, lead, items, disclosure) of a decision's 决议公开 or 实施结果公开 notice."""
+    res = rec.resolution
+    law = "根据《中华人民共和国村民委员会组织法》和“四议两公开”工作法，"
+    items: list[tuple[str, str]] = []
+    if not result:
+        d = rec.resolution_disclosure
+        title = f"关于{rec.title}的公示"
+        matter = f"本村“{rec.title}”事项（{rec.category}，动议事由：{rec.origin}）"
+        if res is not None:
+            outcome = "决议通过" if res.passed else "未获通过"
+            lead = f"{law}{matter}于{zh_date(res.date)}经{res.body}表决：{_votes(res)}，{outcome}。现将有关情况公示如下："
+        else:
+            lead = f"{law}现将{matter}的有关情况公示如下："
+        if rec.summary:
+            items.append(("主要内容", rec.summary))
+        if rec.budget is not None:
+            items.append(("预算金额", _amount(rec.budget)))
+        if res is not None and res.summary:
+            items.append(("决议情况", res.summary))
+        return title, lead, items, d
+    d = rec.result_disclosure
+    title = f"关于{rec.title}实施结果的公示"
+    when = f"于{zh_date(res.date)}经{res.body}表决通过后" if res is not None and res.passed else ""
+    lead = f"{law}本村“{rec.title}”事项{when}已组织实施。现将实施结果公示如下："
+    items.append(("实施结果", d.summary or "—"))
+    if rec.budget is not None:
+        items.append(("预算金额", _amount(rec.budget)))
+    if d.cost is not None:
+        items.append(("实际花费", _amount(d.cost)))
+    for c in village.completed:
+        if c.decision == rec.id:
+            what = f"{c.title}，{zh_date(c.date)}办结"
+            if c.funding:
+                what += f"，资金来源：{c.funding}"
+            items.append(("办结情况", what))
+    return title, lead, items, d
+
+
+def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Notice:
+    issuer = f"{village.name}村民委员会"
+    address, absolute = public_link(ctx, record_url(village, rec))
+    qr = qr_svg(address)
+    if rec.kind == "funds":
+        label = period_label(rec.period)  # a required field: a record without it never reaches rendering
+        first, last = rec.bounds
+        lead = (
+            f"根据《中华人民共和国村民委员会组织法》和农村集体经济组织财务公开的有关规定，现将本村{label}"
+            f"（{zh_date(first)}至{zh_date(last)}）财务收支情况逐项逐笔公示如下。"
+            f"本期收支已经村民主理财小组于{zh_date(rec.reviewed)}审核。"
+        )
+        return Notice(
+            title=f"关于{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
+            start=None, end=None, days=None, where=None, link=address, absolute=absolute, qr=qr,
+        )
+    title, lead, items, d = _decision_notice(village, rec, link.slug == "result-notice")
+    days = (d.end - d.start).days + 1 if d.start and d.end and d.end >= d.start else None
+    return Notice(
+        title=title, lead=lead, items=tuple(items), issuer=issuer, issued=d.start, start=d.start, end=d.end,
+        days=days, where=d.where, link=address, absolute=absolute, qr=qr,
+    )
+
+
+def notice_page(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> str:
+    """A printable notice (公示): A4 by default, A3 at #a3; a standalone page with no site furniture."""
+    url = f"{record_url(village, rec)}{link.slug}/"
+    depth = url.strip("/").count("/") + 1
+    base = "../" * depth
+    return _env.get_template(link.template).render(
+        base=base, css=base + CSS_PATH, notice_css=base + NOTICE_CSS_PATH, ctx=ctx, today=ctx.today,
+        sample=ctx.tree.is_sample, village=village, township=village.township, rec=rec,
+        notice=notice(village, rec, link, ctx),
+    )
 
 
 # -- fragments for the theme's pages ---------------------------------------------------------
