@@ -44,3 +44,20 @@ def chromium():
             yield b
         finally:
             b.close()
+
+
+def guard_foreign(context) -> list[str]:
+    """Abort every request that would leave 127.0.0.1; returns the list of what was tried."""
+    from urllib.parse import urlsplit
+
+    foreign: list[str] = []
+
+    def route(r):
+        if urlsplit(r.request.url).hostname == "127.0.0.1" or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return foreign

@@ -55,3 +55,21 @@ def sample_site(tmp_path_factory) -> Path:
     done = mkdocs_build(REPO, site, "--strict")
     assert done.returncode == 0, done.stdout + done.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site):
+    """The built sample site served on 127.0.0.1, stopped at the end of the run."""
+    from browserkit import serve
+
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium under Playwright, launched once for all browser tests."""
+    from browserkit import chromium
+
+    with chromium() as b:
+        yield b

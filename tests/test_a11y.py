@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from browserkit import chromium, serve
 from conftest import REPO
 from gongkai.schema import PLEDGE_STATUSES
 
@@ -75,18 +74,6 @@ def pages(sample_site) -> dict[str, str]:
         if key in NOTICES and key not in found:
             found[key] = notice.parent.relative_to(sample_site).as_posix() + "/"
     return found
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_site):
-    with serve(sample_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def axe_violations(page) -> list[dict]:

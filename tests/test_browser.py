@@ -3,44 +3,10 @@ machine, nothing scrolls sideways."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
-
 import pytest
-from playwright.sync_api import sync_playwright
 
+from browserkit import guard_foreign
 from conftest import REPO
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-gpu"]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(sample_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert shutil.which("chromium"), "Debian chromium is not installed: run `make test`, which installs it"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _pages():
@@ -68,17 +34,7 @@ PAGES = _pages()
 @pytest.mark.parametrize("kind", sorted(PAGES))
 def test_page_stays_on_this_machine_and_fits(browser, site_url, kind, width, height):
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
-    foreign: list[str] = []
-
-    def guard(route):
-        host = urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1",) or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    foreign = guard_foreign(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -96,9 +52,7 @@ def test_page_stays_on_this_machine_and_fits(browser, site_url, kind, width, hei
 def test_guard_really_sees_foreign_requests(browser, site_url):
     # Without this, a guard that never fires would make the test above pass vacuously.
     context = browser.new_context()
-    foreign: list[str] = []
-    context.route("**/*", lambda r: (foreign.append(r.request.url), r.abort())
-                  if "127.0.0.1" not in r.request.url else r.continue_())
+    foreign = guard_foreign(context)
     page = context.new_page()
     page.goto(site_url)
     page.set_content('<img src="https://example.invalid/x.png">')

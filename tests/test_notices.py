@@ -12,13 +12,12 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import segno
 import yaml
 
-from browserkit import chromium, serve
+from browserkit import guard_foreign
 from conftest import REPO, mkdocs_build
 from daxie import parse as read_capitals
 from htmltext import parse as parse_html, text
@@ -327,18 +326,6 @@ DECISION_NOTICES = _decision_notices()
 FUND_NOTICE = _fund_notice()
 
 
-@pytest.fixture(scope="module")
-def site_url(sample_site):
-    with serve(sample_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def printed(browser):
     """A page laid out as on A4 paper: the viewport is the page area, the media is print."""
@@ -414,16 +401,7 @@ def test_fund_notice_tables_repeat_headers_and_keep_rows_whole(printed, site_url
 @pytest.mark.parametrize("path", [DECISION_NOTICES["first"], FUND_NOTICE])
 def test_notice_on_a_phone_stays_on_this_machine_and_fits(browser, site_url, path):
     context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
-    foreign: list[str] = []
-
-    def guard(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    foreign = guard_foreign(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
