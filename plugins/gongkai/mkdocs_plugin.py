@@ -13,10 +13,10 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import render
+from . import render, search
 from .check import Result, check_tree
 from .config import build_date
 from .diagnostics import display_path
@@ -51,6 +51,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         today = build_date()
         self.result = check_tree(self.data_dir, today)
         self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
+        search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
         for d in self.result.diagnostics:
             text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
             (log.error if d.is_error else log.info)(text)
@@ -76,10 +77,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Every page of a sample site says so before anything else.
         return (render.sample_banner() + html) if self.result.tree.is_sample else html
 
+    @event_priority(-100)  # after the search plugin has written its index: ours joins it
     def on_post_build(self, config):
         # Village boards and record pages are lean HTML of our own, written after the theme's pages.
         count = render.write_pages(config.site_dir, render.lean_pages(self.context))
         log.info(f"gongkai: 生成了 {count} 个村务和记录页面")
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():  # absent when the search plugin is turned off
+            docs = search.documents(self.result.tree, self.context.today)
+            index.write_text(search.merge(index.read_text(encoding="utf-8"), docs), encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.

@@ -1,0 +1,137 @@
+"""Search in Chinese: every board and record can be found by its words, place names stay whole,
+ledger rows stay out, and the index a phone downloads stays small."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from browserkit import guard_foreign
+from conftest import BUILD_DATE, REPO
+from gongkai import search
+from gongkai.check import check_tree
+from gongkai.model import Decision
+from gongkai.render import lean_pages, Context
+
+ZWSP = "\u200b"
+# Issue "A whole county in seconds": 300 villages x 5 years is about 42,000 records and the
+# index must stay under 2 MB gzipped, so each record's entry may cost about 48 bytes gzipped.
+BYTES_PER_RECORD = 48
+SAMPLE_INDEX_BUDGET = 150_000  # gzipped, the whole sample site's index, theme pages included
+
+
+@pytest.fixture(scope="module")
+def tree():
+    from datetime import date
+
+    result = check_tree(REPO / "villages", date.fromisoformat(BUILD_DATE))
+    assert result.ok
+    return result.tree
+
+
+@pytest.fixture(scope="module")
+def index(sample_site):
+    return json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def words(s: str) -> list[str]:
+    return [w for w in s.split(ZWSP) if w]
+
+
+def plain(s: str) -> str:
+    return s.replace(ZWSP, "")
+
+
+def test_every_board_and_record_is_indexed_once(tree, index):
+    ctx = Context(tree, date_of_build(), str(REPO))
+    pages = {path.removesuffix("index.html") for path, _ in lean_pages(ctx) if path.count("/") <= 4}
+    pages = {p for p in pages if not p.endswith(("notice/", "result-notice/"))}
+    located = [d["location"] for d in index["docs"]]
+    for page in pages:
+        assert located.count(page) == 1, page
+    assert len(pages) == len(tree.villages) + sum(1 for v in tree.villages for r in v.records() if r.id)
+
+
+def test_titles_and_summaries_are_found_ledger_rows_are_not(tree, index):
+    by_location = {d["location"]: d for d in index["docs"]}
+    checked_decisions = checked_periods = 0
+    for village in tree.villages:
+        board = by_location[village.url]
+        assert plain(board["title"]) == f"{village.name}村务公开栏"
+        for rec in village.records():
+            doc = by_location[f"{village.url}{rec.id}/"]
+            if isinstance(rec, Decision):
+                assert plain(doc["title"]) == rec.title
+                if rec.summary:
+                    assert rec.summary[:20] in plain(doc["text"])
+                    checked_decisions += 1
+            elif rec.kind == "funds":
+                text = plain(doc["text"])
+                assert f"收入{rec.income:,.2f}元" in text
+                # 逐项逐笔 is on the record's page; a search entry per ledger row would bury the rest
+                for e in rec.entries or []:
+                    if e.summary and len(e.summary) >= 6:
+                        assert e.summary not in text, (doc["location"], e.summary)
+                checked_periods += 1
+    assert checked_decisions > 50 and checked_periods > 100
+
+
+def test_place_names_stay_one_word(tree, index):
+    by_location = {d["location"]: d for d in index["docs"]}
+    for village in tree.villages:
+        assert village.name in words(by_location[village.url]["title"]), village.name
+    # a name jieba does not know would otherwise be cut in two
+    search.learn_place_names(tree)
+    for township in (t for c in tree.counties for t in c.townships):
+        assert township.name in words(search.segment(f"{township.name}人民政府"))
+
+
+def test_text_from_yaml_is_escaped_in_the_index():
+    doc = search.entry("a/", "<script>alert(1)</script>村", "<img src=x onerror=alert(1)>")
+    assert "<" not in doc["title"] + doc["text"]
+    assert plain(doc["title"]).startswith("&lt;script&gt;")
+
+
+def test_index_stays_within_its_budget(tree, index, sample_site):
+    raw = (sample_site / "search" / "search_index.json").read_bytes()
+    whole = len(gzip.compress(raw, 9))
+    records = [d for d in index["docs"] if any(d["location"] == f"{v.url}{r.id}/" for v in tree.villages for r in v.records())]
+    per_record = len(gzip.compress(json.dumps(records, ensure_ascii=False).encode(), 9)) / len(records)
+    print(f"search index: {len(raw):,} bytes, {whole:,} gzipped; {per_record:.1f} bytes gzipped per record")
+    assert whole <= SAMPLE_INDEX_BUDGET
+    assert per_record <= BYTES_PER_RECORD
+
+
+def date_of_build():
+    from datetime import date
+
+    return date.fromisoformat(BUILD_DATE)
+
+
+def _search(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():  # on a phone the search opens from the header button
+        page.locator("label.md-header__button[for=__search]").click()
+    box.fill(query)
+    box.press("End")  # Material searches on key events
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    links = page.locator(".md-search-result__item > a")
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+
+@pytest.mark.parametrize("width, height", [(360, 640), (1280, 800)])
+def test_a_villager_finds_the_board_by_the_village_name(browser, site_url, tree, width, height):
+    village = next(v for v in tree.villages if v.decisions)
+    decision = village.decisions[0]
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
+    foreign = guard_foreign(context)
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    found = _search(page, village.name)
+    assert found[0] == site_url + village.url
+    found = _search(page, decision.title)
+    assert site_url + f"{village.url}{decision.id}/" in found[:3]
+    assert foreign == []
+    context.close()
