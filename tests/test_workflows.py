@@ -240,8 +240,18 @@ def test_pr_workflow_checks_builds_and_tests():
     assert "pull_request" in triggers(wf)
     commands = "\n".join(line for job in wf["jobs"].values() for line in run_lines(job))
     assert "gongkai check villages --format github" in commands
-    assert "mkdocs build --strict" in commands
+    assert "gongkai build --strict" in commands
     assert "make test" in commands
+
+
+def test_pr_workflow_refuses_silent_edits_of_published_records():
+    wf = load("pr.yml")
+    job = next(j for j in wf["jobs"].values() if any("gongkai check" in line for line in run_lines(j)))
+    check = next(s for s in job["steps"] if "gongkai check" in s.get("run", ""))
+    assert '--since "origin/$BASE_REF"' in check["run"]
+    assert check["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # without the target branch there is nothing to compare with
 
 
 def test_publish_runs_daily_on_main_and_by_hand():
@@ -279,7 +289,7 @@ def test_publish_deploys_only_a_checked_strict_build():
 
     steps = build_job["steps"]
     check = step_index(build_job, lambda s: "gongkai check villages" in s.get("run", ""))
-    strict = step_index(build_job, lambda s: "mkdocs build --strict" in s.get("run", ""))
+    strict = step_index(build_job, lambda s: "gongkai build --strict" in s.get("run", ""))
     upload = step_index(build_job, lambda s: "upload-pages-artifact" in s.get("uses", ""))
     assert 0 <= check < upload and 0 <= strict < upload, [s.get("name") for s in steps]
     assert not any(s.get("continue-on-error") for s in steps), "a failing check must stop the build"

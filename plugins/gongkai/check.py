@@ -7,17 +7,25 @@ model and every diagnostic from every file, never stopping at the first problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import rules, schema
+from . import amendments, rules, schema
 from .diagnostics import Diagnostic
 from .load import read_source
 from .model import County, Township, Tree, Village
-from .schema import ID_PATTERN, MISSING, Ctx
+from .schema import MISSING, Ctx, id_problem
 
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+# Folders the site writes by itself, which no folder of the data and no record id may take: at the
+# top of the site, beside the county folders (the theme's files, the search index, open data, the
+# page over all counties; the MkDocs plugin adds the hand-written pages), and inside every county,
+# township and village folder, beside its townships, villages or records (open data, the 督查
+# page, the 督办单). tests/test_paths.py builds a site and holds these lists to what it finds.
+SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi"})
+AREA_FOLDERS = frozenset({"data", "ducha", "duban"})
 
 
 @dataclass
@@ -34,20 +42,33 @@ class Result:
         return not self.errors
 
 
-def _visible(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-
-
 class _Builder:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, reserved: Iterable[str] = ()):
         self.root = root
+        self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
+
+    def entries(self, folder: Path) -> list[Path]:
+        """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
+        could bring in files from outside the data folder and a hidden folder would silently go
+        unpublished: both are reported, never read."""
+        out = []
+        for p in sorted(folder.iterdir()):
+            if p.is_symlink():
+                self.report(p, "GK113", f"“{p.name}”是一个链接（快捷方式），不是真正的文件或文件夹")
+            elif not p.name.startswith("."):
+                out.append(p)
+            elif p.is_dir():
+                self.slug_ok(p)
+        return out
 
     def report(self, path: Path, code: str, message: str, line: int = 1, col: int = 1) -> None:
         self.diags.append(Diagnostic(str(path), line, col, code, message))
 
     def load(self, path: Path, spec: schema.Spec):
         """Always returns a record: a file that fails still lets the files below it be checked."""
+        if path.is_symlink():  # reported by entries() with the rest of its folder
+            return spec.placeholder(str(path))
         source = read_source(path)
         self.diags.extend(source.diagnostics)
         if source.node is None:
@@ -69,9 +90,16 @@ class _Builder:
         return [o for o in out if o is not MISSING]
 
     def slug_ok(self, folder: Path) -> bool:
-        if ID_PATTERN.fullmatch(folder.name):
+        problem = id_problem(folder.name)
+        if problem is None:
             return True
-        self.report(folder, "GK211", f"文件夹名“{folder.name}”只能用小写英文字母、数字和连字符（用拼音）")
+        self.report(folder, "GK211", f"文件夹名“{folder.name}”{problem}（用拼音）")
+        return False
+
+    def name_free(self, folder: Path, taken: frozenset[str], file: str) -> bool:
+        if folder.name not in taken:
+            return True
+        self.report(folder / file, "GK216", f"文件夹名“{folder.name}”和网站自己生成的“{folder.name}/”重名，两边的页面会互相覆盖")
         return False
 
     def unknown(self, path: Path, expected: str) -> None:
@@ -79,7 +107,7 @@ class _Builder:
 
     def build(self) -> Tree:
         tree = Tree(str(self.root))
-        for cdir in _visible(self.root):
+        for cdir in self.entries(self.root):
             if not cdir.is_dir():
                 if cdir.suffix.lower() not in (".md", ".txt"):
                     self.unknown(cdir, "各县的文件夹")
@@ -87,18 +115,18 @@ class _Builder:
             if not (cdir / "county.yml").exists():
                 self.report(cdir, "GK111", f"县文件夹“{cdir.name}”里缺少 county.yml")
                 continue
-            if not self.slug_ok(cdir):
+            if not (self.slug_ok(cdir) and self.name_free(cdir, self.reserved, "county.yml")):
                 continue
             county = self.load(cdir / "county.yml", schema.COUNTY)
             county.init_tree(cdir.name)
             tree.counties.append(county)
-            for tdir in _visible(cdir):
+            for tdir in self.entries(cdir):
                 if tdir.name == "county.yml":
                     continue
                 if not tdir.is_dir() or not (tdir / "township.yml").exists():
                     self.unknown(tdir, "county.yml 和各乡镇的文件夹（内有 township.yml）")
                     continue
-                if self.slug_ok(tdir):
+                if self.slug_ok(tdir) and self.name_free(tdir, AREA_FOLDERS, "township.yml"):
                     self.township(tdir, county)
         return tree
 
@@ -106,13 +134,13 @@ class _Builder:
         township = self.load(tdir / "township.yml", schema.TOWNSHIP)
         township.init_tree(tdir.name, county)
         county.townships.append(township)
-        for vdir in _visible(tdir):
+        for vdir in self.entries(tdir):
             if vdir.name == "township.yml":
                 continue
             if not vdir.is_dir() or not (vdir / "village.yml").exists():
                 self.unknown(vdir, "township.yml 和各村的文件夹（内有 village.yml）")
                 continue
-            if self.slug_ok(vdir):
+            if self.slug_ok(vdir) and self.name_free(vdir, AREA_FOLDERS, "village.yml"):
                 self.village(vdir, township)
 
     def village(self, vdir: Path, township: Township) -> None:
@@ -120,14 +148,14 @@ class _Builder:
         village.init_tree(vdir.name, township)
         township.villages.append(village)
         kinds = "village.yml 和 " + " ".join(f"{k}/" for k in schema.RECORD_KINDS) + " 文件夹"
-        for entry in _visible(vdir):
+        for entry in self.entries(vdir):
             if entry.name == "village.yml":
                 continue
             spec = schema.RECORD_KINDS.get(entry.name)
             if spec is None or not entry.is_dir():
                 self.unknown(entry, kinds)
                 continue
-            for yfile in _visible(entry):
+            for yfile in self.entries(entry):
                 m = YEAR_FILE.match(yfile.name)
                 if not m or not yfile.is_file():
                     self.unknown(yfile, "以年份命名的文件，如 2024.yml")
@@ -135,19 +163,29 @@ class _Builder:
                 records = self.load_list(yfile, spec)
                 for rec in records:
                     rec.year_file = int(m[1])
+                    if rec.id in AREA_FOLDERS:
+                        self.report(yfile, "GK216", f"编号“{rec.id}”和网站自己生成的“{rec.id}/”重名，两边的页面会互相覆盖",
+                                    rec.line_of("id"), rec.col_of("id"))
                 getattr(village, entry.name).extend(records)
 
 
-def check_tree(root: str | Path, today: date | None = None) -> Result:
-    """Load and check everything under the data folder `root`."""
+def check_tree(root: str | Path, today: date | None = None, since: str | Path | None = None,
+               reserved: Iterable[str] = ()) -> Result:
+    """Load and check everything under the data folder `root`; with `since` (the data folder as
+    published, e.g. exported from main), also every silent change to a published record.
+    `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take."""
     root = Path(root)
-    builder = _Builder(root)
+    builder = _Builder(root, reserved)
     if not root.is_dir():
         builder.report(root, "GK111", "找不到数据文件夹")
         return Result(Tree(str(root)), builder.diags)
     tree = builder.build()
     diags = builder.diags
     diags.extend(rules.run_all(tree, today or date.today()))
+    diags.extend(amendments.check(tree, today or date.today()))
+    if since is not None:
+        published = _Builder(Path(since)).build()  # its own problems were reported when it was published
+        diags.extend(amendments.compare(published, tree))
     for v in tree.villages:
         v.sort_newest_first()
     return Result(tree, sorted(set(diags)))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 from . import diagnostics as dg
+from . import published
 from .check import check_tree
 from .config import build_date
 
@@ -45,11 +47,28 @@ def cmd_check(args: argparse.Namespace) -> int:
         roots.setdefault(root, []).append(p.resolve())
     today = args.today or build_date()
     found: list[dg.Diagnostic] = []
-    for root, targets in roots.items():
-        result = check_tree(root, today)
-        found.extend(d for d in result.diagnostics if _under(d.path, targets))
+    with tempfile.TemporaryDirectory(prefix="gongkai-published-") as tmp:
+        for n, (root, targets) in enumerate(roots.items()):
+            since = None
+            if args.since:
+                try:
+                    since = published.export(root, args.since, Path(tmp) / str(n))
+                except published.PublishedError as e:
+                    print(f"gongkai check --since: {e}", file=sys.stderr)
+                    return 2
+            result = check_tree(root, today, since=since)
+            found.extend(d for d in result.diagnostics if _under(d.path, targets))
     print(FORMATS[args.format](found))
     return 1 if any(d.is_error for d in found) else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .sitebuild import build
+
+    if not args.config_file.is_file():
+        print(f"gongkai build: 找不到 {args.config_file}", file=sys.stderr)
+        return 2
+    return build(args.config_file, args.site_dir, args.strict)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -66,6 +85,102 @@ def cmd_new(args: argparse.Namespace) -> int:
     return command(args.kind, args.village, args.year)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import command
+
+    return command(args.kind, args.file, args.village, args.period, args.opening_balance, args.reviewed, args.published)
+
+
+# what `gongkai sample` accepts: enough for a province, small enough to finish
+SAMPLE_LIMITS = {"counties": 200, "villages": 5000, "years": 30}
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数，这里是“{text}”") from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为日期，如 2026-11-22，这里是“{text}”") from None
+
+
+def sample_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the arguments of `gongkai sample`, in words for the user; None when fine."""
+    for name, most in SAMPLE_LIMITS.items():
+        value = getattr(args, name)
+        if not 1 <= value <= most:
+            return f"--{name} 应为 1 到 {most} 之间的整数，这里是 {value}"
+    today = args.today or build_date()
+    if today.year - args.years + 1 < 1950:
+        return f"--years {args.years} 太多：最早一年早于 1950 年"
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        return f"{out} 已存在，而且不是文件夹"
+    if out.is_dir() and any(out.iterdir()):
+        return f"{out} 已存在且不是空的；为免覆盖已有数据，请换一个文件夹，或先清空它"
+    return None
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import generate
+
+    problem = sample_problem(args)
+    if problem:
+        print(f"gongkai sample: {problem}", file=sys.stderr)
+        return 2
+    today = args.today or build_date()
+    big = args.counties * args.villages >= 50
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    stats = generate(args.out, args.counties, args.villages, args.years, args.seed, today, progress if big else None)
+    print(f"已生成示例数据到 {args.out}（截至 {today}，种子 {args.seed}）：{stats}")
+    print(f"检查：gongkai check {args.out}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .render import record_url
+    from .integrity import fingerprint
+    from .verify import find, read_code
+
+    try:
+        code = read_code(args.code)
+    except ValueError as e:
+        print(f"gongkai verify: {e}", file=sys.stderr)
+        return 2
+    root = find_root(Path(args.data)) if Path(args.data).exists() else None
+    if root is None:
+        print(f"gongkai verify: {args.data} 不是数据文件夹（找不到 county.yml）", file=sys.stderr)
+        return 2
+    result = check_tree(root, build_date())
+    if not result.ok:  # the site would not build from this data: say so, then look all the same
+        print(f"注意：数据有 {len(result.errors)} 个错误（运行 gongkai check 查看），网站上的记录可能与这里不同。",
+              file=sys.stderr)
+    found = find(result.tree, code)
+    for match in found:
+        village, rec = match.village, match.record
+        print(f"找到核对码 {code} 的记录：\n"
+              f"  地方：{village.county.name} {village.township.name} {village.name}\n"
+              f"  类别：{rec.kind_label}\n  编号：{rec.id}\n  标题：{rec.title}\n"
+              f"  数据：{dg.display_path(rec.path)}:{rec.line}\n  网页：{record_url(village, rec)}")
+        if match.corrected:
+            print(f"  注意：这是{match.corrected.date}更正以前的版本（更正原因：{match.corrected.reason}）。\n"
+                  f"  纸上的公示印的是更正前的内容；现在的核对码是 {fingerprint(village.url, rec)}，改动见网页上的“更正记录”。")
+    if not found:
+        print(f"没有找到核对码是 {code} 的记录。可能是：\n"
+              "  · 纸上的公示是在记录更正以前打印的：更正后内容变了，核对码也会变。请扫纸上的二维码打开这条记录，看它的“更正记录”；\n"
+              "  · 核对码抄错了：请对照纸上的公示再输入一遍；\n"
+              "  · 记录在公示后被改动或删除了：可以向村务监督委员会反映，或拨打乡镇监督电话。")
+    return 0 if found else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongkai", description="村务公开数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="*", help="要检查的文件或文件夹，默认 villages/")
     check.add_argument("--format", choices=sorted(FORMATS), default="text", help="输出格式")
     check.add_argument("--today", type=date.fromisoformat, help="按哪一天计算逾期（默认今天），如 2026-11-22")
+    check.add_argument("--since", metavar="GIT_REF",
+                       help="和已公开的版本（如 origin/main）比较：已公开的记录不能悄悄改动或删除")
     check.set_defaults(func=cmd_check)
     schema = sub.add_parser("schema", help="生成数据文件的 JSON Schema（VS Code 用它补全和提示）")
     schema.add_argument("--write", metavar="DIR", type=Path, default=Path("content/schema"),
@@ -83,6 +200,38 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("village", metavar="VILLAGE_PATH", help="村文件夹（里面有 village.yml）")
     new.add_argument("--year", type=int, help="写进哪一年的文件，默认今年；财务公开默认接着上一期")
     new.set_defaults(func=cmd_new)
+    sample = sub.add_parser("sample", help="生成任意规模的示例数据（合法、可复现），用于压力测试",
+                            description="生成任意规模的示例数据：每个县的 county.yml 都标注 sample: true。"
+                                        "同样的种子和日期生成的文件逐字节相同。")
+    sample.add_argument("out", metavar="OUT", type=Path, help="写到哪个文件夹（不存在或为空）")
+    sample.add_argument("--counties", type=_whole, default=1, help="县的个数，默认 1")
+    sample.add_argument("--villages", type=_whole, default=20, help="每个县的村数，默认 20（每个乡镇 10-20 个村）")
+    sample.add_argument("--years", type=_whole, default=5, help="几年的记录，最后一年是 --today 所在的年份，默认 5")
+    sample.add_argument("--seed", type=_whole, default=1, help="随机种子，默认 1")
+    sample.add_argument("--today", type=_day, help="数据截至哪一天，默认构建日期（今天，或 GONGKAI_BUILD_DATE）")
+    sample.set_defaults(func=cmd_sample)
+    verify = sub.add_parser("verify", help="按核对码找到记录：核对纸上的公示和网上的是否一致",
+                            description="按纸质公示上的核对码（如 7K2Q-M9XD）找到对应的记录。"
+                                        "小写、不带横线、带空格都可以，字母 O、I、L 会当作数字 0、1、1。")
+    verify.add_argument("code", metavar="CODE", help="核对码，如 7K2Q-M9XD")
+    verify.add_argument("--data", metavar="DIR", default="villages", help="数据文件夹，默认 villages/")
+    verify.set_defaults(func=cmd_verify)
+    build = sub.add_parser("build", help="生成网站：构建成功才替换网站文件夹，失败时保持上一次的网站")
+    build.add_argument("--strict", action="store_true", help="有任何警告也算失败（发布时用）")
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help="网站写到哪个文件夹，默认 site")
+    build.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="默认 mkdocs.yml")
+    build.set_defaults(func=cmd_build)
+    imp = sub.add_parser("import", help="导入会计软件或表格导出的收支明细账（.csv 或 .xlsx），写成财务公开数据",
+                         description="把收支明细账导入村的 funds/<年份>.yml：每一行都先检查，有问题的行按表格行号列出，"
+                                     "有一行不对就什么都不写。本站下载的 funds-entries.csv 原样就能导入。")
+    imp.add_argument("kind", metavar="KIND", help="导入什么：funds（财务公开的收支明细）")
+    imp.add_argument("file", metavar="FILE", help="明细账文件：.csv（UTF-8 或 GBK）或 .xlsx")
+    imp.add_argument("village", metavar="VILLAGE_PATH", help="村文件夹（里面有 village.yml）")
+    imp.add_argument("--period", help="全部明细属于哪一期，如 2024-Q3 或 2024-03；不写时按“期间”列或每笔的日期分期")
+    imp.add_argument("--opening-balance", metavar="YUAN", help="第一期的期初余额（村里还没有财务公开时才需要），如 86000.00")
+    imp.add_argument("--reviewed", type=_day, help="民主理财小组审核日期，默认构建日期（今天）")
+    imp.add_argument("--published", type=_day, help="公开日期，默认构建日期（今天）")
+    imp.set_defaults(func=cmd_import)
     args = parser.parse_args(argv)
     return args.func(args)
 

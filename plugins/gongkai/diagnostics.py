@@ -37,6 +37,7 @@ _CODES = [
     Code("GK110", ERROR, "数据目录里有无法识别的文件或文件夹", "检查文件名；记录文件应放在 decisions/ funds/ pledges/ completed/ 下，以年份命名，如 2024.yml"),
     Code("GK111", ERROR, "缺少必需的文件", "按文书指南补上这个文件"),
     Code("GK112", ERROR, "文件里有看不见的特殊换行符", "删除这个字符（常见于从网页或 Word 复制来的文字），重新输入这一行"),
+    Code("GK113", ERROR, "数据文件夹里有链接（快捷方式）", "把链接换成真正的文件或文件夹：数据只能放在 villages/ 里面"),
     # GK2xx: fields and types
     Code("GK201", ERROR, "结构不对", "对照文书指南中的示例检查缩进和“- ”列表符号"),
     Code("GK202", ERROR, "缺少必填字段", "补上这个字段"),
@@ -52,6 +53,7 @@ _CODES = [
     Code("GK213", ERROR, "区划代码格式不对", "统计用区划代码是 12 位数字"),
     Code("GK214", WARNING, "区划代码与上级不符", "村的代码前 9 位应与乡镇一致，乡镇前 6 位应与县一致"),
     Code("GK215", ERROR, "文件年份与内容不符", "把记录移到对应年份的文件里"),
+    Code("GK216", ERROR, "文件夹名或编号和网站自己生成的文件夹重名", "换一个名字：文件夹用地名的拼音，编号照 d-2024-01 这样写；不要用 assets、search、data、ducha 这些网站自己用的名字，县文件夹也不要用网站已有页面的名字（如 guide）"),
     # GK3xx: 四议两公开
     Code("GK301", ERROR, "步骤缺失或顺序不对", "按 提议→商议→审议→决议→决议公开→实施结果公开 的顺序填写"),
     Code("GK302", ERROR, "步骤日期倒退", "后一步的日期不能早于前一步"),
@@ -85,6 +87,11 @@ _CODES = [
     Code("GK701", ERROR, "出现了身份证号", "删除身份证号；需要时只写姓氏加“某”"),
     Code("GK702", ERROR, "出现了私人手机号", "删除手机号；公开电话只写在 office_phone 等电话字段里"),
     Code("GK703", ERROR, "出现了银行卡号", "删除银行卡号"),
+    # GK8xx: 已公开的记录只能更正，不能悄悄改（gongkai check --since）
+    Code("GK801", ERROR, "已公开的记录被改动，没有更正记录", "在这条记录里加 amendments：写更正日期 date、原因 reason，changes 里写改动的字段 field 和原来的值 old"),
+    Code("GK802", ERROR, "已公开的记录被删除", "已公开的记录不能删除；把它放回去，有错就用 amendments 更正"),
+    Code("GK803", ERROR, "更正记录写得不对", "field 写记录里的字段（如 budget、resolution.agree、entries.3.expense），old 照原来公开的值抄"),
+    Code("GK804", ERROR, "以前的更正记录被改动或删除", "更正记录也是公开的，只能在后面添加新的一项"),
 ]
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 

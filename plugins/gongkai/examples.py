@@ -109,6 +109,12 @@ COMPLETED = """\
   date: 2024-09-30
   cost: 118000.00
   decision: d-2024-01
+  amendments:
+    - date: 2024-10-15
+      reason: 结算审计后核减，按审计报告更正
+      changes:
+        - field: cost
+          old: 120500.00
 """
 
 VILLAGE_DIR = "nanzhao/nanhedian/longwangmiao"
@@ -152,8 +158,10 @@ class Example:
     encoding: str = ""
     pad: int = 0
     create: str = ""
+    link: str = ""  # with `create`: make it a link (symlink) to this path instead of a file
     note: str = ""  # what the reader should notice, when the text alone does not show it
     at: tuple[str, int] | None = None  # (file, line) the diagnostic points at, when not the change itself
+    published: bool = False  # the tiny village as it is was published (on main); the change came after it
 
     def wrong_text(self) -> str:
         base = BASE[self.file]
@@ -163,12 +171,18 @@ class Example:
         return base.replace(self.old, self.new, 1)
 
     def apply(self, root: Path) -> Path:
-        """Write the broken tree; returns the path of the file the problem is in."""
+        """Write the broken tree; returns the path of the file the problem is in. For a `published`
+        example the unbroken tree is also written, to root/published/villages."""
+        if self.published:
+            write_tree(root / "published")
         data = write_tree(root)
         if self.create:
             path = data / self.create
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.new, encoding="utf-8")
+            if self.link:
+                path.symlink_to(self.link)
+            else:
+                path.write_text(self.new, encoding="utf-8")
             return path
         path = data / FILES[self.file]
         text = self.wrong_text()
@@ -217,6 +231,8 @@ EXAMPLES: dict[str, Example] = {
     "GK110": Example(create=f"{VILLAGE_DIR}/备注.txt", new="会议记录本在村委会\n", note="村文件夹里放了一个不认识的文件"),
     "GK111": Example(create="xinye/说明.md", new="新野县\n", note="县文件夹里没有 county.yml"),
     "GK112": Example("village", "name: 龙王庙村", "name: 龙王庙\u2028村", note="村名中间夹着一个看不见的 U+2028 换行符"),
+    "GK113": Example(create=f"{VILLAGE_DIR}/pledges/2023.yml", link="../../../../../../备份/2023承诺.yml",
+                     note="pledges/2023.yml 不是文件，而是指向数据文件夹外面的一个链接"),
     "GK201": Example("village", "cadres:\n  - name: 张建国\n    role: 村党支部书记", "cadres: 张建国 村党支部书记"),
     "GK202": Example("pledges", "  who: 张建国\n", "", at=("pledges", 1)),
     "GK203": Example("village", "party_members: 30", "party_member: 30"),
@@ -231,6 +247,7 @@ EXAMPLES: dict[str, Example] = {
     "GK213": Example("village", 'code: "411321104201"', 'code: "4113211042"'),
     "GK214": Example("village", 'code: "411321104201"', 'code: "411322104201"'),
     "GK215": Example("pledges", "  made: 2024-02-10", "  made: 2023-12-10", at=("pledges", 1)),
+    "GK216": Example(create="assets/county.yml", new=COUNTY, note="县文件夹起名 assets，和网站自带的 assets/ 文件夹（样式和脚本）重名"),
     "GK301": Example("decisions", _CONSULTATION, ""),
     "GK302": Example("decisions", "    date: 2024-03-10", "    date: 2024-03-04"),
     "GK303": Example("decisions", "    present: 25\n    agree: 24", "    present: 25\n    agree: 26"),
@@ -259,4 +276,11 @@ EXAMPLES: dict[str, Example] = {
     "GK701": Example("funds", "光伏发电收益", "张某身份证号11010519491231002X"),
     "GK702": Example("funds", "光伏发电收益", "联系人电话13912345678"),
     "GK703": Example("funds", "光伏发电收益", "转入卡号4111111111111111"),
+    "GK801": Example("decisions", "  budget: 120000.00", "  budget: 150000.00", published=True,
+                     note="公开的预算是 120000.00，后来改成 150000.00，却没有写更正记录。要改，就像下面 c-2024-01 那样加上 amendments"),
+    "GK802": Example("funds", "- id: f-2024-q2\n" + _Q2, "", published=True, at=("funds", 1),
+                     note="已经公开的 2024 年第二季度被整条删掉了"),
+    "GK803": Example("completed", "        - field: cost", "        - field: costs"),
+    "GK804": Example("completed", "          old: 120500.00", "          old: 118000.00", published=True,
+                     note="已经公开的更正记录被改了"),
 }

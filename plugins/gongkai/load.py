@@ -21,6 +21,9 @@ from yaml import events as ev
 from .diagnostics import Diagnostic
 
 MAX_BYTES = 2 * 1024 * 1024  # a year of a busy village's ledger is far below this
+# A record nests four deep. libyaml's time grows with the square of the nesting depth
+# (8,000 nested "[" take seconds, a 2 MB file of them hours): refuse before it gets there.
+MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -185,6 +188,8 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
                     refuse(e, "GK106", f"用了锚点“&{e.anchor}”")
                 if e.tag and not e.implicit:
                     refuse(e, "GK109", f"用了标签“{e.tag}”")
+                if len(stack) >= MAX_DEPTH:
+                    refuse(e, "GK101", f"括号或缩进嵌套超过 {MAX_DEPTH} 层：检查是否多写了“[”“{{”，或缩进一层比一层深")
                 line, col = at(e)
                 is_map = t is ev.MappingStartEvent
                 stack.append([Node("map" if is_map else "seq", line, col, {} if is_map else []), None])

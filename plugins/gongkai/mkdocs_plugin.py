@@ -6,6 +6,8 @@ so that this file is all there is to replace.
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 import re
 from pathlib import Path
@@ -16,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import render, search
+from . import feeds, opendata, render, search
 from .check import Result, check_tree
 from .config import build_date
 from .diagnostics import display_path
@@ -49,23 +51,26 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_pre_build(self, config):
         # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
         today = build_date()
-        self.result = check_tree(self.data_dir, today)
+        self.result = check_tree(self.data_dir, today, reserved=self._site_names(config))
         self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
-        search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
         for d in self.result.diagnostics:
             text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
             (log.error if d.is_error else log.info)(text)
         if not self.result.ok:
             raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
+        search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
 
     def on_files(self, files: Files, config):
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
         files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
-        for county in self.result.tree.counties:
-            files.append(self._area_file(config, county, county.url))
-            for township in county.townships:
-                files.append(self._area_file(config, township, township.url))
+        # Each has its 督查 page (reached from it, not from the nav); several counties get a portal.
+        if len(self.result.tree.counties) > 1:
+            files.append(self._area_file(config, render.PORTAL_URL, self.config.nav_title, render.portal_fragment(self.context)))
+        for area in (a for c in self.result.tree.counties for a in (c, *c.townships)):
+            files.append(self._area_file(config, area.url, area.name, render.area_fragment(area, self.context)))
+            files.append(self._area_file(config, f"{area.url}ducha/", f"{area.name}村务公开督查",
+                                         render.dashboard_fragment(area, self.context)))
         config.nav = self._nav(config.nav, files)
         return files
 
@@ -86,6 +91,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if index.is_file():  # absent when the search plugin is turned off
             docs = search.documents(self.result.tree, self.context.today)
             index.write_text(search.merge(index.read_text(encoding="utf-8"), docs), encoding="utf-8")
+        # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
+        log.info(feeds.write(config.site_dir, self.context, config.site_name))
+        # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
+        log.info(f"gongkai: 开放数据写了 {opendata.write_all(config.site_dir, self.result.tree)} 个文件")
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.
@@ -94,15 +103,27 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _area_file(self, config, area, url: str) -> File:
-        body = render.area_fragment(area, self.context)
-        return File.generated(config, f"{url}index.md", content=f"# {area.name}\n\n{body}\n")
+    @staticmethod
+    def _site_names(config) -> set[str]:
+        """The folders the hand-written pages take at the top of the site: no county may take them too."""
+        return {p.stem if p.suffix == ".md" else p.name for p in Path(config.docs_dir).iterdir()}
+
+    def _area_file(self, config, url: str, name: str, body: str) -> File:
+        # The body (its <h1> included) is escaped HTML, which Markdown passes through untouched: a
+        # name never meets Markdown syntax. Material prints titles as HTML, so the title is escaped
+        # too; as meta title it is what <title> shows (page.title there is unescaped, `</title>` and all).
+        title = json.dumps(html.escape(name), ensure_ascii=False)
+        return File.generated(config, f"{url}index.md", content=f"---\ntitle: {title}\n---\n\n{body}\n")
 
     def _nav(self, nav, files: Files):
+        # Nav titles are HTML to Material: names go in escaped.
         tree = [
-            {county.name: [f"{county.url}index.md"] + [{t.name: f"{t.url}index.md"} for t in county.townships]}
+            {html.escape(county.name): [f"{county.url}index.md"]
+             + [{html.escape(t.name): f"{t.url}index.md"} for t in county.townships]}
             for county in self.result.tree.counties
         ]
+        if len(self.result.tree.counties) > 1:
+            tree.insert(0, {"全部县": f"{render.PORTAL_URL}index.md"})
         section = {self.config.nav_title: tree}
         if not nav:
             pages = [f.src_uri for f in files.documentation_pages() if not f.generated_by]
@@ -119,4 +140,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             return render.field_table(arg)
         if what == "codes":
             return render.codes_page()
+        if what == "columns":
+            return opendata.columns_doc("../" * page.url.count("/"))
         raise PluginError(f"{page.file.src_uri}: 不认识的标记 gongkai:{what}")

@@ -8,7 +8,7 @@ build is reproducible for a given build date.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -65,6 +65,34 @@ class Step:
     label: str  # 提议
     body: str  # 村党支部会议
     record: Record | None
+    merged: bool = False  # a consultation held together with the proposal (一肩挑): not pending
+    late: str = ""  # why the step is late, in the villager's words; "" when it is not
+    problem: str = ""  # a rule the step broke, in the villager's words; "" when none
+    waited: int = 0  # a step not yet reached: days since the step before it (or since the work was done)
+
+    @property
+    def date(self) -> date | None:
+        """When the step happened: a meeting's date, a disclosure's first day."""
+        if self.record is None:
+            return None
+        return self.record.start if self.number >= 5 else self.record.date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A decision's steps with what is late or wrong marked, as of a build date."""
+
+    steps: list[Step]
+
+    @property
+    def flags(self) -> list[str]:
+        """Short marks for the decision's line on the village board."""
+        flags = []
+        if any(s.late for s in self.steps):
+            flags.append("有步骤逾期")
+        if any(s.problem for s in self.steps):
+            flags.append("有步骤不合规")
+        return flags
 
 
 STEP_ORDER = [
@@ -90,10 +118,47 @@ class Decision(Record):
             rec = getattr(self, key)
             if key == "resolution" and rec is not None and rec.body:
                 body = rec.body
-            if key == "consultation" and rec is None and self.proposal and self.proposal.merged_consultation:
+            merged = key == "consultation" and rec is None and bool(self.proposal and self.proposal.merged_consultation)
+            if merged:
                 body = "与提议合并召开（一肩挑）"
-            out.append(Step(key, number, label, body, rec))
+            out.append(Step(key, number, label, body, rec, merged))
         return out
+
+    def timeline(self, village: "Village", today: date) -> Timeline:
+        """The steps, each marked when it came late, is waiting too long, or broke a rule.
+
+        Late means more than the county's max_step_days after the step before it. Step 6 is
+        measured from when the work was done (a completed matter linking this decision), since
+        the work itself may take a year. Of the steps not yet reached only the next one can be
+        late, and none of a decision that did not pass.
+        """
+        limit = village.county.max_step_days
+        rule = f"（本县规定不超过 {limit} 天）"
+        done = [c.date for c in village.completed if c.decision == self.id and c.date]
+        finished = ("办结", max(done)) if done else (None, None)
+        before = ("三方议事", self.three_party.date) if self.three_party and self.three_party.date else (None, None)
+        waiting = self.status(today) != "未通过"
+        out = []
+        for s in self.steps:
+            what, since = finished if s.number == 6 else before
+            late = problem = ""
+            if s.record is not None:
+                days = (s.date - since).days if s.date and since else 0
+                if days > limit:
+                    late = f"办结后 {days} 天才公开{rule}" if s.number == 6 else f"比上一步{what}晚了 {days} 天{rule}"
+                mismatch = village.expected_mismatch(s.key, s.record) if s.number <= 4 else None
+                if mismatch:
+                    problem = f"应到 {s.record.expected} 人，与本村登记的{mismatch[1]} {mismatch[0]} 人不一致"
+                before = (s.label, s.date) if s.date else before
+            elif waiting and not s.merged:
+                waiting = False
+                days = (today - since).days if since else 0
+                if days > limit:
+                    late = f"{what}后已过 {days} 天仍未{'公开' if s.number >= 5 else '召开'}{rule}"
+                out.append(replace(s, late=late, waited=days))
+                continue
+            out.append(replace(s, late=late, problem=problem))
+        return Timeline(out)
 
     @property
     def date(self) -> date | None:
@@ -131,11 +196,22 @@ def period_bounds(period: str) -> tuple[date, date]:
     return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
+def zh_date(value: date | None) -> str:
+    """2024年3月5日: a date as Chinese documents write it; — when there is none."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
 def period_label(period: str) -> str:
-    year, part = period[:4], period[5:]
+    """2024-Q1 -> 2024年第一季度, 2024-03 -> 2024年3月."""
+    return f"{period[:4]}年{period_short_label(period)}"
+
+
+def period_short_label(period: str) -> str:
+    """The period within its year: 第一季度, 3月."""
+    part = period[5:]
     if part.startswith("Q"):
-        return f"{year}年第{'一二三四'[int(part[1]) - 1]}季度"
-    return f"{year}年{int(part)}月"
+        return f"第{'一二三四'[int(part[1]) - 1]}季度"
+    return f"{int(part)}月"
 
 
 @binds(schema.ENTRY)
@@ -249,6 +325,26 @@ class Village(Record):
     def record(self, record_id: str) -> Record | None:
         return next((r for r in self.records() if r.id == record_id), None)
 
+    def funds_of_year(self, year: int) -> list[FundPeriod]:
+        """The fund periods of one year, first period first."""
+        return sorted((p for p in self.funds if p.period and int(p.period[:4]) == year), key=lambda p: p.period)
+
+    def expected_mismatch(self, key: str, meeting: Record) -> tuple[int, str] | None:
+        """(number, what it is) from village.yml when a meeting's 应到 differs from it, else None.
+
+        党员大会 counts the party members, 村民代表会议 the representatives, 村民会议 the adult
+        villagers (or the households when those are not given). Other meetings are not checked.
+        """
+        body = getattr(meeting, "body", None)
+        count, what = {
+            ("review", None): (self.party_members, "党员人数"),
+            ("resolution", "村民代表会议"): (self.representatives, "村民代表人数"),
+            ("resolution", "村民会议"): (self.adult_villagers or self.households, "年满十八周岁的村民人数或户数"),
+        }.get((key, body), (None, ""))
+        if count is not None and meeting.expected is not None and meeting.expected != count:
+            return count, what
+        return None
+
     def sort_newest_first(self) -> None:
         for kind in RECORD_MODELS:
             getattr(self, kind).sort(key=lambda r: (r.date or date.min, r.id or ""), reverse=True)
@@ -276,15 +372,22 @@ class County(Record):
     def url(self) -> str:
         return f"{self.slug}/"
 
+    def _rule(self, key: str, default: int) -> int:
+        value = getattr(self.rules, key, None) if self.rules else None
+        return default if value is None else value
+
     @property
     def min_disclosure_days(self) -> int:
-        rules = self.rules
-        return rules.min_disclosure_days if rules and rules.min_disclosure_days is not None else 7
+        return self._rule("min_disclosure_days", 7)
 
     @property
     def funds_grace_days(self) -> int:
-        rules = self.rules
-        return rules.funds_grace_days if rules and rules.funds_grace_days is not None else 15
+        return self._rule("funds_grace_days", 15)
+
+    @property
+    def max_step_days(self) -> int:
+        """The longest a decision may wait between two steps before the board marks it late."""
+        return self._rule("max_step_days", 30)
 
     @property
     def matter_categories(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -21,11 +21,11 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import diagnostics, schema
+from . import amendments, charts, compliance, csp, diagnostics, integrity, schema
 from .capitals import capitals
 from .examples import EXAMPLES, FILES
-from .model import STEP_ORDER, County, Decision, Tree, Village, period_label
-from .rollup import area_totals, finance_year, village_totals
+from .model import County, Decision, Tree, Village, period_label, period_short_label, zh_date
+from .rollup import Totals, area_totals, area_years, finance_year, village_totals
 from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
@@ -46,10 +46,6 @@ def wan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{(value / Decimal(10000)).quantize(Decimal('0.01')):,}万元"
-
-
-def zh_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
 
 
 def yuan(value: Decimal | None) -> str:
@@ -79,7 +75,10 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label, yuan=yuan, daxie=daxie, cn_number=cn_number)
+_env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label, yuan=yuan, daxie=daxie, cn_number=cn_number,
+                    fingerprint=lambda rec, village: integrity.fingerprint(village.url, rec))  # {{ rec|fingerprint(village) }}
+_env.filters["amendment_history"] = lambda rec, village: amendments.history(village.url, rec)
+_env.globals["csp"] = Markup(csp.policy())  # the lean pages' Content-Security-Policy: no inline script
 
 
 @dataclass(frozen=True)
@@ -106,15 +105,48 @@ def _page(template: str, url: str, ctx: Context, **values) -> str:
 
 def village_page(village: Village, ctx: Context) -> str:
     year = finance_year([village], ctx.today)
+    periods = village.funds_of_year(year)
+    chart_title = f"{year}年{'各月' if village.high_volume else '各季度'}收入和支出"
+    chart = charts.bar_chart(
+        "gk-funds-chart",
+        chart_title,
+        [period_short_label(p.period) for p in periods],
+        [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
+        fmt=wan,
+    ) if periods else None
     return _page(
         "village.html",
         village.url,
         ctx,
         village=village,
+        decisions=[(d, d.timeline(village, ctx.today)) for d in village.decisions],
         totals=village_totals(village, ctx.today, year),
         year=year,
+        chart=chart,
+        chart_title=chart_title,
+        fund_years=fund_years(village),
         last_update=last_disclosure(village, ctx.today),
     )
+
+
+@dataclass(frozen=True)
+class FundYear:
+    """A year of a village's fund periods, as the board folds it: newest year open, older ones closed."""
+
+    year: int
+    periods: list
+    income: Decimal
+    expense: Decimal
+
+
+def fund_years(village: Village) -> list[FundYear]:
+    years: dict[int, list] = {}
+    for p in village.funds:  # newest first
+        years.setdefault(int(p.period[:4]), []).append(p)
+    return [
+        FundYear(y, ps, sum((p.income for p in ps), Decimal(0)), sum((p.expense for p in ps), Decimal(0)))
+        for y, ps in years.items()
+    ]
 
 
 def last_disclosure(village: Village, today: date) -> date | None:
@@ -150,13 +182,18 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
         rec=rec,
         linked=linked,
         carried_out=carried_out,
-        step_order=STEP_ORDER,
+        timeline=rec.timeline(village, ctx.today) if rec.kind == "decisions" else None,
         notices=notice_links(rec),
     )
 
 
 def lean_pages(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(path inside the site folder, HTML) for every village board and record page."""
+    """(path inside the site folder, HTML) for every village board and record page, and the
+    supervision notice (督办单) of every village the township must chase."""
+    for township in ctx.tree.townships:
+        chased = [r for r in compliance.area_reports(township.villages, ctx.today) if r.problems]
+        for number, report in enumerate(chased, 1):
+            yield f"{report.village.url}duban/index.html", duban_page(report, number, ctx)
     for village in ctx.tree.villages:
         yield f"{village.url}index.html", village_page(village, ctx)
         for rec in village.records():
@@ -369,6 +406,19 @@ def notice_page(village: Village, rec: Record, link: NoticeLink, ctx: Context) -
     )
 
 
+def duban_page(report: compliance.VillageReport, number: int, ctx: Context) -> str:
+    """A village's 督办单: its problems as a printable notice from the township (A4)."""
+    village = report.village
+    url = f"{village.url}duban/"
+    base = "../" * (url.strip("/").count("/") + 1)
+    link, _ = public_link(ctx, village.url)
+    return _env.get_template("duban.html").render(
+        base=base, css=base + CSS_PATH, notice_css=base + NOTICE_CSS_PATH, ctx=ctx, today=ctx.today,
+        sample=ctx.tree.is_sample, village=village, township=village.township, report=report, number=number,
+        deadline=ctx.today + timedelta(days=compliance.DEADLINE_DAYS), qr=qr_svg(link), link=link,
+    )
+
+
 # -- fragments for the theme's pages ---------------------------------------------------------
 
 
@@ -388,7 +438,63 @@ def area_fragment(area, ctx: Context) -> str:
     return _fragment(
         "area.html", ctx, area=area, is_county=is_county, rows=rows,
         totals=area_totals(area, ctx.today, year), year=year,
+        years=[(t, _category_chart(area, t)) for t in area_years(area.villages, ctx.today)],
+        categories=schema.FUND_CATEGORIES,
     )
+
+
+def _category_chart(area, t) -> Markup | None:
+    """Income and expense of one year by statutory fund category (八类), as inline SVG."""
+    categories = [c for c in schema.FUND_CATEGORIES if t.income[c] or t.expense[c]]
+    if not categories:
+        return None
+    return charts.bar_chart(
+        f"gk-categories-{t.year}", f"{area.name}{t.year}年各类收入和支出", categories,
+        [charts.Series("收入", [t.income[c] for c in categories]), charts.Series("支出", [t.expense[c] for c in categories])],
+        fmt=wan,
+    )
+
+
+PORTAL_URL = "gedi/"  # 各地: the page over all counties, when there is more than one
+
+
+def portal_fragment(ctx: Context) -> str:
+    """The page above the counties: each county's totals, and the years summed over all of them."""
+    villages = ctx.tree.villages
+    year = finance_year(villages, ctx.today)
+    rows = [(c, area_totals(c, ctx.today, year)) for c in ctx.tree.counties]
+    total = Totals()
+    for _, t in rows:
+        total += t
+    whole = _Whole("全部县")
+    return _fragment(
+        "portal.html", ctx, rows=rows, totals=total, year=year, categories=schema.FUND_CATEGORIES,
+        years=[(t, _category_chart(whole, t)) for t in area_years(villages, ctx.today)],
+    )
+
+
+@dataclass(frozen=True)
+class _Whole:
+    name: str
+
+
+def dashboard_fragment(area, ctx: Context) -> str:
+    """督查: a county's or township's villages with what is late, counted and listed."""
+    is_county = isinstance(area, County)
+    reports = compliance.area_reports(area.villages, ctx.today)
+    def line(name, link, rs):
+        return (name, link, len(rs), sum(1 for r in rs if r.problems), compliance.rollup(rs))
+    if is_county:
+        summary = [line(t.name, f"../{t.slug}/ducha/", [r for r in reports if r.village.township is t]) for t in area.townships]
+    else:
+        summary = []
+    summary.append(line("合计", None, reports))
+    county = area if is_county else area.county
+    rules = (f"本县规定：财务每期结束后 {county.funds_grace_days} 天内公开；"
+             f"四议两公开两个步骤之间不超过 {county.max_step_days} 天。")
+    prefix = "../" * (area.url.count("/") + 1)
+    return _fragment("dashboard.html", ctx, area=area, is_county=is_county, reports=reports, summary=summary,
+                     kinds=compliance.KINDS, rules=rules, prefix=prefix)
 
 
 def directory_fragment(ctx: Context, prefix: str = "") -> str:

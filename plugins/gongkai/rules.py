@@ -108,15 +108,9 @@ def _quorum(d: Decision, step, village: Village) -> Iterator[Diagnostic]:
     if m.agree is not None and not m.passed and later:
         base = f"实到 {m.present} 人" if m.by_those_present else f"应到 {m.expected} 人"
         yield at(m, "agree", "GK307", f"“{step.label}”赞成 {m.agree} 票，未超过{base}的半数，却进行了“{later[0].label}”")
-    expected_by_step = {
-        "review": (village.party_members, "党员人数"),
-        "resolution": {
-            "村民代表会议": (village.representatives, "村民代表人数"),
-            "村民会议": (village.adult_villagers or village.households, "年满十八周岁的村民人数或户数"),
-        }.get(getattr(m, "body", None), (None, "")),
-    }
-    count, what = expected_by_step.get(step.key, (None, ""))
-    if count is not None and m.expected is not None and m.expected != count:
+    mismatch = village.expected_mismatch(step.key, m)
+    if mismatch:
+        count, what = mismatch
         yield at(m, "expected", "GK308", f"“{step.label}”应到 {m.expected} 人，与 village.yml 中的{what} {count} 不一致")
 
 

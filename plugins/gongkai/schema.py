@@ -186,7 +186,24 @@ class Choice(Type):
         return value.strip()
 
 
-ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")  # use with fullmatch
+ID_MAX = 40
+# Windows makes no file or folder of these names, in any case: a clerk's checkout or preview there
+# would fail on a village or record called so.
+WINDOWS_NAMES = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")  # use with fullmatch
+ID_PATTERN = re.compile(  # use with fullmatch
+    rf"(?!(?:{WINDOWS_NAMES.pattern})$)[a-z0-9](?:[a-z0-9-]{{0,{ID_MAX - 2}}}[a-z0-9])?"
+)
+
+
+def id_problem(value: str) -> str | None:
+    """What keeps `value` from being a record id or folder name (a part of the site's URLs), or None."""
+    if ID_PATTERN.fullmatch(value):
+        return None
+    if WINDOWS_NAMES.fullmatch(value.lower()):
+        return "是 Windows 的保留名，不能用作文件夹名，请换一个"
+    if len(value) > ID_MAX and ID_PATTERN.fullmatch(value[:ID_MAX]):
+        return f"太长了（{len(value)} 个字符），最多 {ID_MAX} 个"
+    return "只能用小写英文字母、数字和连字符"
 
 
 class Id(Type):
@@ -195,8 +212,9 @@ class Id(Type):
     json = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
 
     def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
-        if not ID_PATTERN.fullmatch(value):
-            return ctx.report(node, "GK211", f"“{label}”“{value}”只能用小写英文字母、数字和连字符")
+        problem = id_problem(value)
+        if problem:
+            return ctx.report(node, "GK211", f"“{label}”“{value}”{problem}")
         return value
 
 
@@ -322,6 +340,8 @@ RULES = Spec("rules", "县级规则", [
     Field("min_disclosure_days", Count(), "最短公示天数", "决议公开至少持续的天数；没有规定时常用 7 天"),
     Field("local_categories", ListOf(Text()), "本县增加的事项类别", "在法定类别之外，本县要求走四议两公开的事项，如 低保"),
     Field("funds_grace_days", Count(), "财务公开宽限天数", "一期结束后多少天内要公开；超过会提醒；不写时为 15 天"),
+    Field("max_step_days", Count(), "两个步骤之间最多间隔的天数",
+          "四议两公开的前后两步最多隔几天；实施结果公开从办结之日算起；超过的步骤在网站上标为逾期；不写时为 30 天"),
 ])
 COUNTY = Spec("county", "县（county.yml）", [
     Field("name", Text(), "县名", "", True),
@@ -379,6 +399,17 @@ REVIEW = Spec("review", "审议（党员大会）", _MEETING_FIELDS)
 RESOLUTION = Spec("resolution", "决议（村民代表会议或村民会议）", _MEETING_FIELDS + [
     Field("body", Choice(RESOLUTION_BODIES), "会议形式", "", True),
 ])
+CHANGE = Spec("change", "改动的字段", [
+    Field("field", Text(), "字段", "改了哪个字段，如 budget、resolution.agree、entries.3.expense（第 3 笔明细的支出）", True),
+    Field("old", Text(), "原来的值", "改之前公开的值，照原样抄；原来没有这个字段时不写；gongkai check --since 会告诉你该写什么"),
+])
+AMENDMENT = Spec("amendment", "更正记录", [
+    Field("date", Date(), "更正日期", "", True),
+    Field("reason", Text(), "更正原因", "为什么改，如 录入错误，按会议记录更正", True),
+    Field("changes", ListOf(CHANGE), "改动的字段", "每个改动的字段写一项", True),
+])
+# Published records are append-only: a later change to a field needs an entry here (see amendments.py).
+_AMENDMENTS = Field("amendments", ListOf(AMENDMENT), "更正记录", "公开以后改动或删除任何字段，都要在这里加一项；以前的更正记录不能改")
 DISCLOSURE = Spec("disclosure", "决议公开", [
     Field("start", Date(), "公示开始", "", True),
     Field("end", Date(), "公示结束", "", True),
@@ -405,6 +436,7 @@ DECISION = Spec("decision", "决策", [
     Field("resolution", RESOLUTION, "决议", "第 4 步：村民代表会议或村民会议"),
     Field("resolution_disclosure", DISCLOSURE, "决议公开", "第 5 步"),
     Field("result_disclosure", RESULT_DISCLOSURE, "实施结果公开", "第 6 步"),
+    _AMENDMENTS,
 ])
 ENTRY = Spec("entry", "收支明细", [
     Field("date", Date(), "日期", "", True),
@@ -424,6 +456,7 @@ FUND_PERIOD = Spec("fund_period", "财务公开期", [
     Field("reviewed", Date(), "民主理财小组审核日期", "", True),
     Field("published", Date(), "公开日期", "", True),
     Field("note", Text(), "说明", ""),
+    _AMENDMENTS,
 ])
 REVISION = Spec("revision", "期限调整", [
     Field("deadline", Date(), "新期限", "", True),
@@ -442,6 +475,7 @@ PLEDGE = Spec("pledge", "承诺", [
     Field("kept_on", Date(), "兑现日期", "已兑现时填写"),
     Field("evidence", Text(), "兑现佐证", "已兑现时填写：照片、验收单等在哪里可以看到"),
     Field("evaluation", Text(), "群众评议", ""),
+    _AMENDMENTS,
 ])
 COMPLETED = Spec("completed", "办结事项", [
     Field("id", Id(), "编号", "如 c-2024-01", True),
@@ -451,6 +485,7 @@ COMPLETED = Spec("completed", "办结事项", [
     Field("funding", Text(), "资金来源", "如 村集体收入、上级专项资金"),
     Field("decision", Id(), "关联决策", "经过四议两公开的，填决策编号"),
     Field("summary", Text(), "说明", ""),
+    _AMENDMENTS,
 ])
 
 # the four record kinds, each a folder of one file per year beside village.yml

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 
 import jieba
 
+from . import amendments, integrity
 from .model import Decision, Tree, Village, period_label
 from .schema import Record
 
@@ -36,7 +37,9 @@ def learn_place_names(tree: Tree) -> None:
                 jieba.add_word(word, freq=100_000)
 
 
-def _name_forms(name: str) -> set[str]:
+def _name_forms(name: str | None) -> set[str]:
+    if not name:  # a place whose file did not load has no name to learn
+        return set()
     forms = {name}
     if len(name) > 2 and name[-1] in "县镇乡村区":
         forms.add(name[:-1])
@@ -71,7 +74,17 @@ def documents(tree: Tree, today) -> Iterator[dict[str, str]]:
         for rec in village.records():
             if rec.id:
                 title, text = _describe(village, rec, today)
-                yield entry(f"{village.url}{rec.id}/", title, f"{village.name} · {text}")
+                yield entry(f"{village.url}{rec.id}/", title, f"{village.name} · {_code_words(village, rec)} · {text}")
+
+
+def _code_words(village: Village, rec: Record) -> str:
+    """The record's 核对码 as printed, and again without its dash: the search splits words at a
+    dash, so 7K2Q-M9XD is found as 7K2Q and M9XD, and 7k2qm9xd (typed without it) by the second.
+    First in the text, so that cutting a long summary short never cuts the code."""
+    codes = [integrity.fingerprint(village.url, rec)]
+    # a notice printed before a correction carries the earlier code: it finds the record too
+    codes += [v.fingerprint_before for v in amendments.history(village.url, rec) if v.fingerprint_before]
+    return "核对码 " + " ".join(f"{c} {c.replace('-', '')}" for c in codes)
 
 
 def _describe(village: Village, rec: Record, today) -> tuple[str, str]:

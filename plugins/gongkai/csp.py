@@ -1,0 +1,50 @@
+"""The Content-Security-Policy every page carries: the site's own files and nothing else.
+
+One definition for both kinds of page: the lean pages put `policy()` in their <meta> tag
+(templates/_head.html), the theme's pages get `policy(scripts)` from hooks/csp.py, which passes
+the theme's own inline scripts so that they, and only they, may run. A policy in a <meta> tag
+cannot carry frame-ancestors, report-uri or sandbox (browsers ignore them there, with a console
+error), so none is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+
+DIRECTIVES = (
+    ("default-src", "'self'"),
+    ("worker-src", "'self'"),  # Material's search runs in a worker loaded from the site
+    ("style-src", "'self'"),  # stylesheets only: Material and gongkai write no inline style
+    ("img-src", "'self' data:"),  # Material's icons are data: SVGs in its stylesheet
+    ("object-src", "'none'"),
+    ("base-uri", "'none'"),
+    ("form-action", "'none'"),  # no form is ever sent: Material's search runs in the page
+)
+
+
+def script_hash(body: str) -> str:
+    """The CSP source that lets exactly this inline script run."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def policy(inline_scripts: Iterable[str] = ()) -> str:
+    """The policy text; scripts run from the site's files and, by hash, the given inline scripts.
+
+    Never 'unsafe-inline' or 'unsafe-eval': a script that data or a browser extension slipped
+    into the page must not run.
+    """
+    hashes = sorted({script_hash(s) for s in inline_scripts})
+    script_src = ("script-src", " ".join(["'self'", *hashes]))
+    parts = [DIRECTIVES[0], script_src, *DIRECTIVES[1:]]
+    return "; ".join(f"{name} {value}" for name, value in parts)
+
+
+META = '<meta http-equiv="Content-Security-Policy" content="{}">'
+
+
+def meta(inline_scripts: Iterable[str] = ()) -> str:
+    """The <meta> tag itself (the policy holds no character that needs escaping in an attribute)."""
+    return META.format(policy(inline_scripts))

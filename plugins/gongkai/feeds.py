@@ -1,0 +1,279 @@
+"""Atom feeds of what was made public, and the lean pages in the sitemap.
+
+Every village, township and county, and the whole site, gets a feed (`<url>feed.xml`) of its
+latest disclosures: a decision put forward, its 决议公开 and 实施结果公开 opened, a fund period
+published, a pledge made, its deadline moved, kept or not kept, a matter completed, a record
+corrected. Each is an `Event` computed here from the model; nothing after the build date.
+
+Feeds and sitemap entries need the site's address (gongkai's `public_url`, else MkDocs'
+`site_url`): an Atom id must be an absolute IRI that never changes, and a sitemap lists
+absolute URLs. Without it (the local preview) neither is written, and the build log says so,
+rather than publishing ids that would change the day the address is set.
+"""
+
+from __future__ import annotations
+
+import gzip
+import heapq
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import render
+from .model import Decision, Village, period_label
+from .schema import Record
+
+FEED = "feed.xml"
+LATEST = 50  # entries per feed: a reader polls it often, so it stays small
+SUMMARY_CHARS = 160
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP = "sitemap.xml"
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file; more make a sitemap index
+# XML 1.0 cannot carry these even escaped; a YAML "\x01" escape could still produce one
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a village made public, on one day."""
+
+    day: date
+    kind: str  # part of the entry's id: proposed, resolution-disclosure, revision-2, ...
+    label: str  # 决议公开: what a villager calls it
+    village: Village
+    rec: Record
+    subject: str  # the record in a few words: its title, 2024年第一季度, the pledge's text
+    summary: str
+
+
+def record_events(village: Village, rec: Record) -> list[Event]:
+    """Everything the record made public, whatever the date (a step without a date made nothing public)."""
+    def event(day, kind, label, subject, *parts):
+        return day and Event(day, kind, label, village, rec, subject, _join(*parts))
+
+    return [e for e in _made_public(rec, event) if e]
+
+
+def _made_public(rec: Record, event) -> Iterator[Event | None]:
+    if isinstance(rec, Decision):
+        yield from _decision_events(rec, event)
+    elif rec.kind == "funds":
+        yield event(rec.published, "published", "财务公开", period_label(rec.period),
+                    f"收入 {render.money(rec.income)}，支出 {render.money(rec.expense)}，"
+                    f"期末余额 {render.money(rec.closing_balance)}", f"民主理财小组{render.zh_date(rec.reviewed)}审核")
+    elif rec.kind == "pledges":
+        yield from _pledge_events(rec, event)
+    else:
+        yield event(rec.date, "completed", "办结", rec.title,
+                    rec.cost is not None and f"花费 {render.money(rec.cost)}", rec.funding, rec.summary)
+    for n, a in enumerate(rec.amendments or [], 1):
+        yield event(a.date, f"amendment-{n}", "更正", rec.title, a.reason)
+
+
+def _decision_events(rec: Decision, event) -> Iterator[Event | None]:
+    first = "三方议事" if rec.three_party and rec.three_party.date else "提议"
+    yield event(rec.date, "proposed", first, rec.title, rec.category, rec.origin, rec.summary)
+    d, res = rec.resolution_disclosure, rec.resolution
+    if d is not None:
+        vote = res and f"{res.body}表决：赞成 {res.agree} 票，{'通过' if res.passed else '未通过'}"
+        yield event(d.start, "resolution-disclosure", "决议公开", rec.title,
+                    _period(d), vote, rec.budget is not None and f"预算 {render.money(rec.budget)}")
+    d = rec.result_disclosure
+    if d is not None:
+        yield event(d.start, "result-disclosure", "实施结果公开", rec.title,
+                    _period(d), d.summary, d.cost is not None and f"实际花费 {render.money(d.cost)}")
+
+
+def _pledge_events(rec: Record, event) -> Iterator[Event | None]:
+    yield event(rec.made, "made", "公开承诺", rec.what, f"{rec.who}（{rec.role}）承诺，期限{render.zh_date(rec.deadline)}")
+    before = rec.deadline
+    for n, r in enumerate(rec.revisions or [], 1):
+        yield event(r.date, f"revision-{n}", "承诺期限调整", rec.what,
+                    f"期限由{render.zh_date(before)}调整为{render.zh_date(r.deadline)}", r.reason)
+        before = r.deadline or before
+    if rec.status == "已兑现":
+        yield event(rec.kept_on, "kept", "承诺兑现", rec.what, rec.evidence, rec.evaluation)
+    elif rec.status == "未兑现":  # the file gives no day it was judged so: the day the last deadline ran out
+        yield event(rec.current_deadline, "not-kept", "承诺未兑现", rec.what,
+                    f"期限{render.zh_date(rec.current_deadline)}已过，没有兑现", rec.evaluation)
+
+
+def _period(d: Record) -> str:
+    where = f"，地点：{d.where}" if d.where else ""
+    return f"公示期{render.zh_date(d.start)}至{render.zh_date(d.end)}{where}"
+
+
+def _join(*parts) -> str:
+    text = "；".join(p for p in parts if p)
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+
+def village_events(village: Village, today: date) -> list[Event]:
+    """The village's events up to the build date, newest first."""
+    out = [e for rec in village.records() if rec.id for e in record_events(village, rec) if e.day <= today]
+    return sorted(out, key=_order, reverse=True)
+
+
+def _order(e: Event) -> tuple:
+    return e.day, e.village.url, e.rec.id, e.kind
+
+
+# -- Atom ------------------------------------------------------------------------------------
+
+
+def entry_id(ctx: render.Context, e: Event) -> str:
+    """tag:host,day:path/record/kind (RFC 4151): the same for the same event in every build.
+
+    The day is the event's own, the day the site said it; a corrected day is news, and a new entry."""
+    where = urlsplit(ctx.public_url)
+    return f"tag:{where.hostname},{e.day.isoformat()}:{where.path.lstrip('/')}{render.record_url(e.village, e.rec)}{e.kind}"
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"  # the day as it began in China
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: NOT_XML.sub("\ufffd", v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = NOT_XML.sub("\ufffd", text)
+    return el
+
+
+def committee(village: Village) -> str:
+    return f"{village.name}村民委员会"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: where it lives, what it is called, who speaks in it."""
+
+    url: str  # the area's path in the site: nanzhao/nanhedian/ ("" for the whole site)
+    title: str
+    author: str | None  # None when every entry names its own (the site-wide feed)
+    sample: bool
+
+
+def atom(feed: Feed, events: list[Event], ctx: render.Context) -> str:
+    """The feed as Atom (RFC 4287); every text from the data is escaped by ElementTree."""
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-CN"})
+    self_link, _ = render.public_link(ctx, feed.url + FEED)
+    _add(root, "id", self_link)
+    _add(root, "title", feed.title + ("（示例数据）" if feed.sample else ""))
+    _add(root, "subtitle", "新的决策、公示、财务公开、承诺和办结事项" + ("；示例数据，人物为虚构" if feed.sample else ""))
+    _add(root, "link", rel="self", type="application/atom+xml", href=self_link)
+    _add(root, "link", rel="alternate", type="text/html", href=render.public_link(ctx, feed.url)[0])
+    _add(root, "updated", _stamp(events[0].day if events else ctx.today))
+    if feed.author:
+        _add(_add(root, "author"), "name", feed.author)
+    _add(root, "generator", "gongkai")
+    for e in events:
+        entry = _add(root, "entry")
+        _add(entry, "id", entry_id(ctx, e))
+        _add(entry, "title", f"{e.village.name} {e.label}：{e.subject}")
+        _add(entry, "link", rel="alternate", type="text/html", href=render.public_link(ctx, render.record_url(e.village, e.rec))[0])
+        _add(entry, "published", _stamp(e.day))
+        _add(entry, "updated", _stamp(e.day))
+        _add(_add(entry, "author"), "name", committee(e.village))
+        _add(entry, "category", term=e.label)
+        _add(entry, "summary", ("示例数据。" if e.village.county.sample else "") + e.summary, type="text")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def all_feeds(ctx: render.Context, site_name: str) -> Iterator[tuple[Feed, list[Event]]]:
+    """Every feed with its latest events: each village, township, county, and the site."""
+    tree = ctx.tree
+    by_village = {v.url: village_events(v, ctx.today) for v in tree.villages}
+
+    def latest(villages: Iterable[Village]) -> list[Event]:
+        return heapq.nlargest(LATEST, (e for v in villages for e in by_village[v.url]), key=_order)
+
+    for county in tree.counties:
+        for township in county.townships:
+            for v in township.villages:
+                yield Feed(v.url, f"{v.name}村务公开", committee(v), county.sample), by_village[v.url][:LATEST]
+            yield Feed(township.url, f"{township.name}村务公开", f"{township.name}人民政府", county.sample), latest(township.villages)
+        yield Feed(county.url, f"{county.name}村务公开", f"{county.name}人民政府", county.sample), latest(county.villages)
+    yield Feed("", site_name, None, tree.is_sample), latest(tree.villages)
+
+
+# -- sitemap ---------------------------------------------------------------------------------
+
+
+def lean_urls(ctx: render.Context) -> Iterator[tuple[str, date | None]]:
+    """(path, last day anything on it was made public) of every village board and record page,
+    and of the county and township pages. Printed notices are left out: the record page is the one
+    a search should land on (and the one their QR code opens), and it links to them."""
+    latest: dict[str, date | None] = {}
+    for village in ctx.tree.villages:
+        records = [(render.record_url(village, rec), _last_day(village, rec, ctx.today)) for rec in village.records() if rec.id]
+        latest[village.url] = max((d for _, d in records if d), default=None)
+        yield village.url, latest[village.url]
+        yield from records
+    for area in (*ctx.tree.townships, *ctx.tree.counties):
+        yield area.url, max((d for v in area.villages if (d := latest[v.url])), default=None)
+
+
+def _last_day(village: Village, rec: Record, today: date) -> date | None:
+    return max((e.day for e in record_events(village, rec) if e.day <= today), default=None)
+
+
+def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: str,
+            limit: int = SITEMAP_URLS) -> dict[str, str]:
+    """{file name: XML}: MkDocs' sitemap with our absolute URLs added; past `limit` URLs,
+    sitemap.xml becomes an index of sitemap-1.xml, sitemap-2.xml, ... at `address`."""
+    urls = [(u.findtext(f"{{{SITEMAP_NS}}}loc", "").strip(), u.findtext(f"{{{SITEMAP_NS}}}lastmod"))
+            for u in ET.fromstring(mkdocs_xml.encode("utf-8")).iter(f"{{{SITEMAP_NS}}}url")]
+    seen = {loc for loc, _ in urls}
+    urls += [(loc, day and day.isoformat()) for loc, day in ours if loc not in seen]
+    if len(urls) <= limit:
+        return {SITEMAP: _sitemap_xml("urlset", "url", urls)}
+    parts = {f"sitemap-{n}.xml": urls[i:i + limit] for n, i in enumerate(range(0, len(urls), limit), 1)}
+    index = [(address + name, max((m for _, m in part if m), default=None)) for name, part in parts.items()]
+    return {SITEMAP: _sitemap_xml("sitemapindex", "sitemap", index)} | {
+        name: _sitemap_xml("urlset", "url", part) for name, part in parts.items()}
+
+
+def _sitemap_xml(root_tag: str, item_tag: str, items: list[tuple[str, str | None]]) -> str:
+    root = ET.Element(root_tag, {"xmlns": SITEMAP_NS})
+    for loc, lastmod in items:
+        item = _add(root, item_tag)
+        _add(item, "loc", loc)
+        if lastmod:
+            _add(item, "lastmod", lastmod)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write(site_dir: str | Path, ctx: render.Context, site_name: str) -> str:
+    """Write every feed and add the lean pages to sitemap.xml (and .gz); what was done, for the build log."""
+    if not ctx.public_url:
+        return ("gongkai: 没有设置网站地址（gongkai 的 public_url 或 MkDocs 的 site_url），"
+                "不生成 Atom 订阅，网站地图里也不列村务页面")
+    site = Path(site_dir)
+    written = render.write_pages(site, ((f"{feed.url}{FEED}", atom(feed, events, ctx))
+                                        for feed, events in all_feeds(ctx, site_name)))
+    old = site / SITEMAP
+    mkdocs_xml = old.read_text(encoding="utf-8") if old.is_file() else _sitemap_xml("urlset", "url", [])
+    ours = ((render.public_link(ctx, path)[0], day) for path, day in lean_urls(ctx))
+    files = sitemap(mkdocs_xml, ours, ctx.public_url)
+    render.write_pages(site, files.items())
+    _regzip(site / f"{SITEMAP}.gz", files[SITEMAP])
+    urls = sum(xml.count("<url>") for xml in files.values())
+    return f"gongkai: 生成了 {written} 个 Atom 订阅（feed.xml），网站地图共列出 {urls} 个页面"
+
+
+def _regzip(path: Path, xml: str) -> None:
+    """MkDocs gzips its sitemap beside it: keep the copy the same, with the time MkDocs gave it."""
+    if not path.is_file():
+        return
+    mtime = int.from_bytes(path.read_bytes()[4:8], "little")  # the gzip header's MTIME field
+    with path.open("wb") as f, gzip.GzipFile(fileobj=f, filename=str(path), mode="wb", mtime=mtime) as gz:
+        gz.write(xml.encode("utf-8"))

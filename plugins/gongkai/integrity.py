@@ -1,0 +1,57 @@
+"""What a published record says, exactly: its canonical content and its fingerprint.
+
+The canonical content is the record's fields as checked (not as typed: `120000` and
+`120000.00` are the same amount), in a fixed order, with where the record lives. Amendments
+are not part of it: they say how the content came to be, and the content they describe is
+what the fingerprint vouches for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from .schema import Record
+
+AMENDMENTS = "amendments"  # the one field that is history, not content
+# Crockford's base32: digits and capitals without I, L, O and U, which are misread on paper.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def canonical_value(value):
+    """A field's value as plain JSON data: amounts as "1234.50", dates as "2024-03-05"."""
+    if isinstance(value, Record):
+        return {
+            key: canonical_value(v)
+            for key in value.spec.fields
+            if key != AMENDMENTS and (v := getattr(value, key, None)) is not None
+        }
+    if isinstance(value, list | tuple):
+        return [canonical_value(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def canonical(where: str, rec: Record, content: dict | None = None) -> bytes:
+    """The bytes a fingerprint is made from: the record's place (village folder and kind) and content
+    (the record's own, or an earlier version of it rebuilt from its amendments)."""
+    if content is None:
+        content = canonical_value(rec)
+    data = {"where": where, "kind": getattr(rec, "kind", rec.spec.name), "content": content}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fingerprint(where: str, rec: Record) -> str:
+    """Eight characters, as 4-4 (e.g. 7K2Q-M9XD): 40 bits of SHA-256 of the canonical content."""
+    return fingerprint_of(where, rec, None)
+
+
+def fingerprint_of(where: str, rec: Record, content: dict | None) -> str:
+    n = int.from_bytes(hashlib.sha256(canonical(where, rec, content)).digest()[:5], "big")
+    chars = "".join(ALPHABET[(n >> (35 - 5 * i)) & 31] for i in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
