@@ -215,3 +215,42 @@ def test_the_code_on_a_notice_printed_before_a_correction_still_finds_the_record
 
     doc = next(d for d in search.documents(check_tree(data, TODAY).tree, TODAY) if d["location"].endswith("c-2024-01/"))
     assert earlier in doc["text"].replace("\u200b", "")
+
+
+ZERO_SUM = """\
+    - date: 2024-02-20
+      category: 各项收入
+      summary: 临时收入
+      income: 50.00
+      voucher: 记-003
+    - date: 2024-02-21
+      category: 各项支出
+      summary: 临时支出
+      expense: 50.00
+      voucher: 记-004
+"""
+
+
+def test_ledger_rows_slipped_into_a_published_period_are_changes(tmp_path):
+    # two rows that cancel out leave every total as it was: only the ledger shows the difference
+    last_entry = "      voucher: 记-002\n"
+    now = _edit("funds", last_entry, last_entry + ZERO_SUM)
+    diags = _check(tmp_path, {}, now)
+    assert codes(diags) == ["GK801", "GK801"]
+    assert "field: entries.3" in diags[0].message and "公开以后新加的" in diags[0].message
+    now["funds"] = now["funds"].replace("  closing_balance: 1200.25\n  reviewed: 2024-04-03\n",
+        "  closing_balance: 1200.25\n  reviewed: 2024-04-03\n  amendments:\n    - date: 2024-05-06\n"
+        "      reason: 补记漏登的两笔往来\n      changes:\n        - field: entries.3\n        - field: entries.4\n", 1)
+    assert _check(tmp_path, {}, now) == []
+    # the page can still give the code of the period as first published
+    before = check_tree(tmp_path / "published" / "villages", TODAY).tree.villages[0]
+    after = check_tree(tmp_path / "now" / "villages", TODAY).tree.villages[0]
+    period = next(p for p in after.funds if p.id == "f-2024-q1")
+    first = next(p for p in before.funds if p.id == "f-2024-q1")
+    assert [v.fingerprint_before for v in amendments.history(after.url, period)] == [fingerprint(before.url, first)]
+
+
+def test_a_revised_pledge_deadline_is_progress(tmp_path):
+    revised = _edit("pledges", "  deadline: 2024-10-31\n",
+                    "  deadline: 2024-10-31\n  revisions:\n    - deadline: 2024-12-31\n      date: 2024-10-20\n      reason: 雨季停工两个月\n")
+    assert _check(tmp_path, {}, revised) == []

@@ -25,6 +25,7 @@ from .schema import MISSING, Ctx, ListOf, Money, Record, Spec, Type
 
 # A value that moves on by itself as a matter progresses is not a correction.
 LIFECYCLE = {("pledges", "status"): {"未开始", "进行中"}}
+GROWING = {"pledges": frozenset({"revisions"})}  # lists whose new items are progress, not corrections
 
 
 # -- field paths ------------------------------------------------------------------------------
@@ -55,14 +56,19 @@ def _join(path: str, key) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def changes(old, new, path: str = "") -> Iterator[tuple[str, object, object]]:
-    """(path, old, new) for every published value that changed or went; additions are not changes."""
+def changes(old, new, path: str = "", growing: frozenset[str] = frozenset()) -> Iterator[tuple[str, object, object]]:
+    """(path, old, new) for every published value that changed or went. A field that was not there
+    may be added; an item added to a list is a change (a ledger row slipped into a published
+    period), except in the lists named in `growing` (a pledge's deadline revisions)."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key, value in old.items():
-            yield from changes(value, new.get(key), _join(path, key))
+            yield from changes(value, new.get(key), _join(path, key), growing)
     elif isinstance(old, list) and isinstance(new, list):
         for i, value in enumerate(old, 1):
-            yield from changes(value, new[i - 1] if i <= len(new) else None, _join(path, i))
+            yield from changes(value, new[i - 1] if i <= len(new) else None, _join(path, i), growing)
+        if path not in growing:
+            for i in range(len(old) + 1, len(new) + 1):
+                yield _join(path, i), None, new[i - 1]
     elif old != new:
         yield path, old, new
 
@@ -202,16 +208,16 @@ def _compare_record(old: Record, new: Record) -> Iterator[Diagnostic]:
             where = f"amendments.{i + 1}" + (f".{first}" if first else "")
             yield _at_path(new, where, "GK804", f"{record_name(new)}的第 {i + 1} 条更正记录（{amendment.date}）被改动或删除了")
     fresh = [c for a in after[len(before):] for c in (a.changes or []) if c.field]
-    for path, was, now in changes(canonical_value(old), canonical_value(new)):
+    for path, was, now in changes(canonical_value(old), canonical_value(new), "", GROWING.get(new.kind, frozenset())):
         if was in LIFECYCLE.get((new.kind, path), ()):
             continue
         covering = [c for c in fresh if path == c.field or path.startswith(c.field + ".")]
         target = resolve(new.spec, path)
         label = target[0] if target else path
         if not covering:
-            hint = f"field: {path}" + (f"，old: \"{was}\"" if not isinstance(was, dict | list) else "")
-            yield _at_path(new, path, "GK801",
-                      f"已公开的{record_name(new)}的“{label}”从 {show(was)} 改成了 {show(now)}，没有更正记录（changes 里写 {hint}）")
+            hint = f"field: {path}" + (f"，old: \"{was}\"" if was is not None and not isinstance(was, dict | list) else "")
+            what = "是公开以后新加的" if was is None else f"从 {show(was)} 改成了 {show(now)}"
+            yield _at_path(new, path, "GK801", f"已公开的{record_name(new)}的“{label}”{what}，没有更正记录（changes 里写 {hint}）")
             continue
         for c in covering:
             if c.field == path and c.old is not None and not isinstance(was, dict | list):
@@ -250,12 +256,15 @@ def history(where: str, rec: Record) -> list[Version]:
     rebuilt = True
     for amendment in reversed(amendments):
         after.append(_copy(content))
-        for change in amendment.changes or []:
+        for change in reversed(amendment.changes or []):  # the last first: entries.4 before entries.3
             target = resolve(rec.spec, change.field or "")
             if target is None:
                 continue
             old = old_value(rec.spec, change)
-            rebuilt = rebuilt and isinstance(target[1], Type) and old is not MISSING
+            # exact when the field was added (it is here now; undo: remove it), or when its old value
+            # is one readable value; a removed step without its old content cannot be rebuilt
+            added = change.old is None and _get(content, change.field) is not None
+            rebuilt = rebuilt and (added or (isinstance(target[1], Type) and old is not MISSING))
             try:
                 _set(content, change.field, None if old is MISSING else old)
             except (IndexError, ValueError, TypeError, AttributeError):  # a path into what is not there

@@ -21,10 +21,10 @@ from .schema import MISSING, Ctx, id_problem
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 # Folders the site writes by itself, which no folder of the data and no record id may take: at the
 # top of the site, beside the county folders (the theme's files, the search index, open data, the
-# page over all counties; the MkDocs plugin adds the hand-written pages), and inside every county,
+# page over all counties, the touch screens' pages; the MkDocs plugin adds the hand-written pages), and inside every county,
 # township and village folder, beside its townships, villages or records (open data, the 督查
 # page, the 督办单). tests/test_paths.py builds a site and holds these lists to what it finds.
-SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi"})
+SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi", "kiosk"})
 AREA_FOLDERS = frozenset({"data", "ducha", "duban"})
 
 

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import feeds, opendata, render, search
+from . import feeds, kiosk, opendata, render, search
 from .check import Result, check_tree
 from .config import build_date
 from .diagnostics import display_path
@@ -28,11 +28,22 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
 
 
+class KioskConfig(base.Config):
+    # The touch screens in service centres (kiosk.py); seconds, and days for "recent".
+    slide_seconds = c.Type((int, float), default=kiosk.Settings.slide_seconds)
+    idle_seconds = c.Type((int, float), default=kiosk.Settings.idle_seconds)
+    warn_seconds = c.Type((int, float), default=kiosk.Settings.warn_seconds)
+    poll_seconds = c.Type((int, float), default=kiosk.Settings.poll_seconds)
+    recent_days = c.Type(int, default=kiosk.Settings.recent_days)
+    max_slides = c.Type(int, default=kiosk.Settings.max_slides)
+
+
 class GongkaiConfig(base.Config):
     data_dir = c.Type(str, default="villages")
     nav_title = c.Type(str, default="各地村务公开")
     # The site's published address, for the QR codes on printed notices; MkDocs' site_url when empty.
     public_url = c.Type(str, default="")
+    kiosk = c.SubConfig(KioskConfig)
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -45,6 +56,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.public_url = render.site_address(self.config.public_url, config.site_url)
         except ValueError as e:
             raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
+        try:
+            self.kiosk = kiosk.Settings(**self.config.kiosk)
+        except ValueError as e:
+            raise PluginError(f"mkdocs.yml 里 gongkai 的 {e}") from None
         config.extra_css.append(render.CSS_PATH)
         return config
 
@@ -64,6 +79,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
         files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
+        files.append(File.generated(config, kiosk.JS_PATH, content=kiosk.static("kiosk.js")))
+        files.append(File.generated(config, kiosk.CSS_PATH, content=kiosk.static("kiosk.css")))
         # Each has its 督查 page (reached from it, not from the nav); several counties get a portal.
         if len(self.result.tree.counties) > 1:
             files.append(self._area_file(config, render.PORTAL_URL, self.config.nav_title, render.portal_fragment(self.context)))
@@ -95,6 +112,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         log.info(feeds.write(config.site_dir, self.context, config.site_name))
         # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
         log.info(f"gongkai: 开放数据写了 {opendata.write_all(config.site_dir, self.result.tree)} 个文件")
+        # Kiosk pages for the service centres' touch screens, and last the version file they poll:
+        # a screen must never see a new version before everything it would reload into is written.
+        log.info(f"gongkai: 生成了 {kiosk.write(config.site_dir, self.context, self.kiosk)} 个触摸屏页面")
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.

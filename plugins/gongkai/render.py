@@ -7,6 +7,7 @@ township pages are HTML fragments that the MkDocs adapter places inside the them
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -95,11 +96,12 @@ class Context:
         return f"{rel} 第 {rec.line} 行"
 
 
-def _page(template: str, url: str, ctx: Context, **values) -> str:
+def page(template: str, url: str, ctx: Context, css: str = CSS_PATH, **values) -> str:
+    """A lean page at `url` (a folder path inside the site); links and `css` are relative to it."""
     depth = url.strip("/").count("/") + 1 if url.strip("/") else 0
     base = "../" * depth
     return _env.get_template(template).render(
-        base=base, css=base + CSS_PATH, ctx=ctx, today=ctx.today, sample=ctx.tree.is_sample, **values
+        base=base, css=base + css, ctx=ctx, today=ctx.today, sample=ctx.tree.is_sample, **values
     )
 
 
@@ -114,7 +116,7 @@ def village_page(village: Village, ctx: Context) -> str:
         [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
         fmt=wan,
     ) if periods else None
-    return _page(
+    return page(
         "village.html",
         village.url,
         ctx,
@@ -174,7 +176,7 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
     if rec.kind == "completed" and rec.decision:
         linked = village.record(rec.decision)
     carried_out = [c for c in village.completed if rec.kind == "decisions" and c.decision == rec.id]
-    return _page(
+    return page(
         f"record_{rec.kind}.html",
         record_url(village, rec),
         ctx,
@@ -309,6 +311,7 @@ _QR_SVG = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a decision's two notices share one link; encoding is most of a notice's cost
 def qr_svg(data: str) -> Markup:
     """A QR code (error correction M, 4-module quiet zone kept) as inline SVG, sized by CSS."""
     code = segno.make_qr(data, error="m")  # never a Micro QR: phone scanners often cannot read those

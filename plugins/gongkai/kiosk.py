@@ -1,0 +1,445 @@
+"""Kiosk mode (触摸屏): what the touch screen in a 党群服务中心 shows, computed at build time.
+
+A village's kiosk page (`kiosk/<county>/<township>/<village>/`) holds everything the screen will
+ever show, so that it never has to fetch another page while it runs: the attract loop (a
+playlist of what is current as of the build date, one <section> a slide) and, behind a touch,
+the whole board at kiosk size. A township's page loops over its villages' current items and
+leads to their pages; `kiosk/` and `kiosk/<county>/` choose a township by touch, with links only.
+static/kiosk.js only shows, hides and counts; every word and figure comes from here.
+
+`kiosk/version.json` is written last: the screens poll it and reload only when it changed (and
+answered), so a screen never reloads into a half-written site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import render
+from .model import Decision, FundPeriod, Pledge, Township, Village, period_label, zh_date
+from .schema import Record
+
+FOLDER = "kiosk/"
+VERSION_FILE = f"{FOLDER}version.json"
+JS_PATH = "assets/gongkai/kiosk.js"
+CSS_PATH = "assets/gongkai/kiosk.css"
+STATIC = ("kiosk.js", "kiosk.css")
+MIN_ITEMS = 4  # fewer current items than this: the loop is topped up with the latest of each kind
+NOTE_CHARS = 70  # longer texts are cut on a slide (the full text is one touch away)
+TITLE_CHARS = 50
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a technician may change in mkdocs.yml (gongkai: kiosk: ...); seconds and days."""
+
+    slide_seconds: float = 12  # how long each slide of the loop is shown
+    idle_seconds: float = 90  # untouched this long, the screen warns ...
+    warn_seconds: float = 10  # ... and this long after, goes back to the loop
+    poll_seconds: float = 60  # how often the screen asks kiosk/version.json for a new build
+    recent_days: int = 60  # pledges kept and matters completed this recently join the loop
+    max_slides: int = 30
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"触摸屏设置 kiosk.{f.name} 应该是大于 0 的数，现在是 {value!r}")
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One screen of the attract loop."""
+
+    kind: str  # 决策公开, 财务公开, 承诺事项, 办结事项, 概况
+    title: str
+    badge: str = ""
+    late: bool = False  # overdue: said in words and shown in red
+    facts: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+    place: str = ""  # the village's name, on a township's loop
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of a panel behind the touch (the board at kiosk size)."""
+
+    title: str
+    badge: str = ""
+    late: bool = False
+    meta: str = ""
+    href: str = ""  # a link to another kiosk page (a township's villages)
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str  # the element id, and the button that opens it
+    label: str
+    rows: tuple[Row, ...] = ()
+    tables: tuple[Table, ...] = ()
+    empty: str = ""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A kiosk page: the board header that never leaves the screen, the loop and the panels."""
+
+    title: str
+    sub: str
+    phones: tuple[tuple[str, str], ...]
+    duty: tuple[tuple[str, str, str], ...]  # (day, name, weekdays as JavaScript counts them)
+    slides: tuple[Slide, ...]
+    panels: tuple[Panel, ...]
+
+
+def cut(text: str | None, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- what is current -------------------------------------------------------------------------
+
+
+def _days_ago(day: date | None, today: date, within: int) -> bool:
+    return day is not None and today - timedelta(days=within) <= day <= today
+
+
+def _last_step(d: Decision, today: date) -> date | None:
+    return max((s.date for s in d.steps if s.date and s.date <= today), default=None)
+
+
+def _running(disclosure, today: date) -> bool:
+    return bool(disclosure and disclosure.start and disclosure.end and disclosure.start <= today <= disclosure.end)
+
+
+def current_decisions(village: Village, today: date, within: int) -> list[Decision]:
+    """Being decided or in disclosure, a result disclosure running, or a step taken recently."""
+    return [
+        d for d in village.decisions
+        if (d.date and d.date <= today)
+        and (d.status(today) in ("讨论中", "公示中") or _running(d.result_disclosure, today)
+             or _days_ago(_last_step(d, today), today, within))
+    ]
+
+
+def latest_funds(village: Village, today: date) -> FundPeriod | None:
+    published = [p for p in village.funds if p.period and p.published and p.published <= today]
+    return max(published, key=lambda p: p.period, default=None)
+
+
+def overdue_pledges(village: Village, today: date) -> list[Pledge]:
+    late = [p for p in village.pledges if p.made and p.made <= today and p.days_overdue(today) > 0]
+    return sorted(late, key=lambda p: -p.days_overdue(today))
+
+
+def kept_pledges(village: Village, today: date, within: int) -> list[Pledge]:
+    return [p for p in village.pledges if p.status == "已兑现" and _days_ago(p.kept_on, today, within)]
+
+
+def recent_completed(village: Village, today: date, within: int) -> list[Record]:
+    return [c for c in village.completed if _days_ago(c.date, today, within)]
+
+
+def _latest(records, today: date, when=lambda r: r.date):
+    return max((r for r in records if when(r) and when(r) <= today), key=when, default=None)
+
+
+def village_items(village: Village, today: date, settings: Settings) -> list[Slide]:
+    """The village's current items, in the board's order; the latest of each kind when few are current."""
+    within = settings.recent_days
+    decisions = current_decisions(village, today, within)
+    funds = latest_funds(village, today)
+    pledges = overdue_pledges(village, today) + kept_pledges(village, today, within)
+    completed = recent_completed(village, today, within)
+    if len(decisions) + bool(funds) + len(pledges) + len(completed) < MIN_ITEMS:
+        for found, latest in (
+            (decisions, _latest(village.decisions, today)),
+            (pledges, _latest([p for p in village.pledges if p.status == "已兑现"], today, lambda p: p.kept_on)),
+            (completed, _latest(village.completed, today)),
+        ):
+            if latest is not None and latest not in found:
+                found.append(latest)
+    return ([decision_slide(village, d, today) for d in decisions]
+            + ([funds_slide(funds)] if funds else [])
+            + [pledge_slide(p, today) for p in pledges]
+            + [completed_slide(village, c) for c in completed])
+
+
+def village_playlist(village: Village, today: date, settings: Settings) -> list[Slide]:
+    return [intro_slide(village, today), *village_items(village, today, settings)][: settings.max_slides]
+
+
+def township_playlist(township: Township, today: date, settings: Settings) -> list[Slide]:
+    """The villages' items taken in turn, so that one busy village does not fill the loop."""
+    queues = [[replace(s, place=v.name) for s in village_items(v, today, settings)] for v in township.villages]
+    mixed = [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)]
+    intro = Slide("概况", f"{township.name}村务公开", facts=(
+        ("村数", f"{len(township.villages)} 个村"),
+        ("监督电话", township.supervision_phone or "—"),
+        ("举报电话", township.report_phone or "—"),
+        *((("地址", township.address),) if township.address else ()),
+    ), note="触摸屏幕，可以选择本乡镇的每一个村，查看全部公开内容。")
+    return [intro, *mixed][: settings.max_slides]
+
+
+# -- slides ----------------------------------------------------------------------------------
+
+
+def intro_slide(village: Village, today: date) -> Slide:
+    facts = [("坐班时间", village.office_hours)] if village.office_hours else []
+    heads = [p for p in village.cadres or [] if p.name][:2]
+    facts += [(cut(p.role, 16), p.name) for p in heads]
+    if village.first_secretary:
+        facts.append(("驻村第一书记", f"{village.first_secretary.name}（{cut(village.first_secretary.unit, 16)}）"))
+    facts.append(("最近一次公开", zh_date(render.last_disclosure(village, today))))
+    return Slide("概况", f"{village.name}村务公开栏", facts=tuple(facts),
+                 note=cut(village.introduction, NOTE_CHARS) or "触摸屏幕，查看本村全部决策、财务、承诺和办结事项。")
+
+
+def progress(d: Decision, today: date) -> str:
+    """Where a decision stands among the six steps of 四议两公开."""
+    done = [s for s in d.steps if s.record is not None or s.merged]
+    if d.status(today) == "未通过":
+        return "未获通过，不再进行"
+    last = done[-1] if done else None
+    nxt = next((s for s in d.steps if s.record is None and not s.merged), None)
+    text = f"第 {last.number} 步{last.label}已完成" if last else "尚未开始"
+    return text + (f"，下一步：{nxt.label}" if nxt else "，六步都已完成")
+
+
+def votes(m) -> str:
+    return f"{m.body or ''} {zh_date(m.date)}：赞成 {m.agree} 票，实到 {m.present} 人，应到 {m.expected} 人".strip()
+
+
+def decision_slide(village: Village, d: Decision, today: date) -> Slide:
+    flags = d.timeline(village, today).flags
+    facts = [("事项类别", d.category or "—")]
+    if flags:
+        facts.append(("提醒", "，".join(flags)))
+    if d.budget is not None:
+        facts.append(("预算", render.money(d.budget)))
+    if d.resolution:
+        facts.append(("决议", votes(d.resolution)))
+    shown = next(((label, disc) for label, disc in (("实施结果公示", d.result_disclosure), ("决议公示", d.resolution_disclosure))
+                  if disc is not None and disc.start and disc.end), None)
+    if shown:
+        facts.append((shown[0], f"{zh_date(shown[1].start)}至{zh_date(shown[1].end)}"))
+    facts.append(("进度", progress(d, today)))
+    return Slide("决策公开", cut(d.title, TITLE_CHARS), badge=d.status(today), late=bool(flags),
+                 facts=tuple(facts), note=cut(d.summary, NOTE_CHARS))
+
+
+def funds_slide(p: FundPeriod) -> Slide:
+    spent = sorted(((c, x) for c, _, x in p.by_category() if x), key=lambda cx: -cx[1])
+    facts = [
+        ("本期收入", render.money(p.income)),
+        ("本期支出", render.money(p.expense)),
+        ("期末余额", render.money(p.closing_balance)),
+        ("审核和公开", f"民主理财小组 {zh_date(p.reviewed)} 审核，{zh_date(p.published)} 公开"),
+    ]
+    if spent:
+        facts.append(("支出最多", f"{spent[0][0]} {render.money(spent[0][1])}"))
+    return Slide("财务公开", f"{period_label(p.period)}财务收支", badge="最新一期", facts=tuple(facts),
+                 note=cut(p.note, NOTE_CHARS) or f"共 {len(p.entries or [])} 笔收支，逐项逐笔公开。")
+
+
+def deadline_text(p: Pledge) -> str:
+    if p.revisions and p.current_deadline != p.deadline:
+        return f"原定{zh_date(p.deadline)}，调整为{zh_date(p.current_deadline)}"
+    return zh_date(p.current_deadline)
+
+
+def pledge_slide(p: Pledge, today: date) -> Slide:
+    late = p.days_overdue(today)
+    facts = [("承诺人", f"{p.who}（{cut(p.role, 16)}）"), ("承诺日期", zh_date(p.made)), ("期限", deadline_text(p))]
+    if late:
+        facts.append(("状态", f"{p.status}，已逾期 {late} 天"))
+    else:
+        facts += [("兑现日期", zh_date(p.kept_on)), ("兑现佐证", cut(p.evidence, 30) or "—")]
+    return Slide("承诺事项", cut(p.what, TITLE_CHARS), badge=f"已逾期 {late} 天" if late else p.status, late=bool(late),
+                 facts=tuple(facts), note=cut(p.evaluation, NOTE_CHARS))
+
+
+def completed_slide(village: Village, c: Record) -> Slide:
+    facts = [("办结日期", zh_date(c.date))]
+    if c.cost is not None:
+        facts.append(("花费", render.money(c.cost)))
+    if c.funding:
+        facts.append(("资金来源", cut(c.funding, 30)))
+    linked = village.record(c.decision) if c.decision else None
+    if linked is not None:
+        facts.append(("对应决策", cut(linked.title, 30)))
+    return Slide("办结事项", cut(c.title, TITLE_CHARS), badge="已办结", facts=tuple(facts), note=cut(c.summary, NOTE_CHARS))
+
+
+# -- the board behind the touch --------------------------------------------------------------
+
+
+def decision_row(village: Village, d: Decision, today: date) -> Row:
+    flags = d.timeline(village, today).flags
+    meta = (d.category, f"提议于{zh_date(d.date)}", votes(d.resolution) if d.resolution else "", progress(d, today), "，".join(flags))
+    return Row(d.title, d.status(today), bool(flags), " · ".join(x for x in meta if x))
+
+
+def pledge_row(p: Pledge, today: date) -> Row:
+    late = p.days_overdue(today)
+    meta = f"{p.who}（{p.role}）{zh_date(p.made)}承诺 · 期限 {deadline_text(p)}"
+    if p.kept_on:
+        meta += f" · {zh_date(p.kept_on)}兑现"
+    return Row(p.what, f"已逾期 {late} 天" if late else p.status, bool(late), meta)
+
+
+def completed_row(c: Record) -> Row:
+    meta = (f"{zh_date(c.date)}办结", f"花费 {render.money(c.cost)}" if c.cost is not None else "", c.funding or "")
+    return Row(c.title, "已办结", False, " · ".join(x for x in meta if x))
+
+
+def funds_tables(village: Village, today: date) -> tuple[Table, ...]:
+    """Every period's totals, and the latest period entry by entry (逐项逐笔)."""
+    periods = tuple((period_label(p.period), render.yuan(p.income), render.yuan(p.expense), render.yuan(p.closing_balance))
+                    for p in village.funds if p.period)
+    tables = (Table("各期收支（元）", ("期间", "收入", "支出", "期末余额"), periods),) if periods else ()
+    latest = latest_funds(village, today)
+    if latest is not None and latest.entries:
+        rows = tuple((zh_date(e.date), e.summary or "", render.yuan(e.income), render.yuan(e.expense)) for e in latest.entries)
+        tables += (Table(f"{period_label(latest.period)}收支明细（元）", ("日期", "摘要", "收入", "支出"), rows),)
+    return tables
+
+
+def people_rows(village: Village) -> tuple[Row, ...]:
+    rows = [Row(p.name, "", False, p.role) for p in village.cadres or []]
+    if village.first_secretary:
+        rows.append(Row(village.first_secretary.name, "", False, f"驻村第一书记（{village.first_secretary.unit}）"))
+    rows += [Row(p.name, "", False, p.role) for p in village.supervision_committee or []]
+    if village.office_hours:
+        rows.append(Row("坐班时间", "", False, village.office_hours))
+    return tuple(rows)
+
+
+def village_panels(village: Village, today: date) -> tuple[Panel, ...]:
+    return (
+        Panel("p-decisions", "决策", tuple(decision_row(village, d, today) for d in village.decisions), empty="暂无决策事项。"),
+        Panel("p-funds", "财务", tables=funds_tables(village, today), empty="暂无财务公开。"),
+        Panel("p-pledges", "承诺", tuple(pledge_row(p, today) for p in village.pledges), empty="暂无承诺事项。"),
+        Panel("p-completed", "办结", tuple(completed_row(c) for c in village.completed), empty="暂无办结事项。"),
+        Panel("p-people", "村干部", people_rows(village), empty="暂无村干部名单。"),
+    )
+
+
+_DAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天末])(?:\s*[至到~～—-]\s*(?:周|星期|礼拜)?([一二三四五六日天]))?")
+_ISO_DAY = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+
+
+def weekdays(text: str | None) -> str:
+    """The days a duty-roster entry names, as JavaScript's getDay() counts them (Sunday 0):
+    周一 -> "1", 周一至周五 -> "1 2 3 4 5", 周末轮值 -> "6 0"; "" when it names none."""
+    days: list[int] = []
+    for m in _DAY.finditer(text or ""):
+        if m[1] == "末":
+            days += [6, 7]
+            continue
+        first = _ISO_DAY[m[1]]
+        last = _ISO_DAY[m[2]] if m[2] else first
+        days += range(first, max(first, last) + 1)
+    return " ".join(str(d % 7) for d in dict.fromkeys(days))
+
+
+def village_screen(village: Village, today: date, settings: Settings) -> Screen:
+    township, county = village.township, village.county
+    return Screen(
+        title=f"{village.name}村务公开栏",
+        sub=f"{county.name} {township.name}",
+        phones=(("村委会电话", village.office_phone or "—"), ("乡镇监督电话", township.supervision_phone or "—"),
+                ("乡镇举报电话", township.report_phone or "—"), ("县监督电话", county.supervision_phone or "—")),
+        duty=tuple((d.day or "", d.name or "", weekdays(d.day)) for d in village.duty_roster or []),
+        slides=tuple(village_playlist(village, today, settings)),
+        panels=village_panels(village, today),
+    )
+
+
+def township_screen(township: Township, today: date, settings: Settings) -> Screen:
+    county = township.county
+    villages = tuple(Row(v.name, "", False, "", f"{v.slug}/") for v in township.villages)
+    return Screen(
+        title=f"{township.name}村务公开",
+        sub=county.name,
+        phones=(("乡镇监督电话", township.supervision_phone or "—"), ("乡镇举报电话", township.report_phone or "—"),
+                ("县监督电话", county.supervision_phone or "—"), ("县举报电话", county.report_phone or "—")),
+        duty=(),
+        slides=tuple(township_playlist(township, today, settings)),
+        panels=(Panel("p-villages", "本乡镇各村", villages, empty="本乡镇还没有村。"),),
+    )
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def url_of(area) -> str:
+    """A village's or township's kiosk page, beside its board's path: kiosk/<county>/<township>/."""
+    return f"{FOLDER}{area.url}"
+
+
+def _page(template: str, url: str, ctx: render.Context, settings: Settings, version: str, **values) -> str:
+    # ?v=: a new build's script and stylesheet are new URLs, never a stale copy from the browser's cache
+    return render.page(template, url, ctx, css=f"{CSS_PATH}?v={version}", kiosk_js=f"{JS_PATH}?v={version}",
+                       version=version, version_url=VERSION_FILE, settings=settings, **values)
+
+
+def pages(ctx: render.Context, settings: Settings, version: str) -> Iterator[tuple[str, str]]:
+    """(path inside the site folder, HTML) of the chooser, every township's and every village's kiosk page."""
+    tree, today = ctx.tree, ctx.today
+    choices = [Row(c.name, "", False, f"{len(c.townships)} 个乡镇", f"{c.slug}/") for c in tree.counties]
+    yield f"{FOLDER}index.html", _page("kiosk_chooser.html", FOLDER, ctx, settings, version, heading="村务公开触摸屏",
+                                       ask="请选择县", choices=choices, up=None)
+    for county in tree.counties:
+        choices = [Row(t.name, "", False, f"{len(t.villages)} 个村", f"{t.slug}/") for t in county.townships]
+        yield f"{url_of(county)}index.html", _page("kiosk_chooser.html", url_of(county), ctx, settings, version,
+                                                   heading=f"{county.name}村务公开触摸屏", ask="请选择乡镇",
+                                                   choices=choices, up="../")
+        for township in county.townships:
+            yield f"{url_of(township)}index.html", _page("kiosk_screen.html", url_of(township), ctx, settings, version,
+                                                         screen=township_screen(township, today, settings))
+            for village in township.villages:
+                yield f"{url_of(village)}index.html", _page("kiosk_screen.html", url_of(village), ctx, settings, version,
+                                                            screen=village_screen(village, today, settings))
+
+
+def build_version(ctx: render.Context, settings: Settings) -> str:
+    """The build's id: a hash of what the kiosk pages are made from (the data files, gongkai's own
+    code, templates and static files, the settings and the build date). The same inputs give the
+    same id, so rebuilding an unchanged site reloads no screen."""
+    digest = hashlib.sha256(f"{ctx.today.isoformat()}\n{sorted(asdict(settings).items())}\n".encode())
+    for label, folder in (("data", Path(ctx.tree.root)), ("code", Path(__file__).parent)):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def static(name: str) -> str:
+    return (render.STATIC / name).read_text(encoding="utf-8")
+
+
+def write(site_dir: str | Path, ctx: render.Context, settings: Settings) -> int:
+    """Write every kiosk page, then kiosk/version.json (by rename: never half a file). The number of pages."""
+    version = build_version(ctx, settings)
+    count = render.write_pages(site_dir, pages(ctx, settings, version))
+    target = Path(site_dir) / VERSION_FILE
+    fresh = target.with_name(f".{target.name}.{os.getpid()}")
+    fresh.write_text(json.dumps({"version": version, "built": ctx.today.isoformat()}), encoding="utf-8")
+    os.replace(fresh, target)
+    return count
