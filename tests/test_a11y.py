@@ -54,6 +54,9 @@ def pages(sample_site) -> dict[str, str]:
     county, township, rel = _village()
     found = {**FIXED, "county": f"{county}/", "township": f"{county}/{township}/", "village": f"{rel}/",
              "dashboard": f"{county}/ducha/"}
+    amended = [p for p in sorted(sample_site.glob("*/*/*/*/index.html")) if 'id="amendments"' in p.read_text(encoding="utf-8")]
+    assert amended, "the sample has a corrected record: its page must show the 更正记录"
+    found["amended"] = amended[0].parent.relative_to(sample_site).as_posix() + "/"
     duban = sorted(sample_site.glob("*/*/*/duban/index.html"))
     assert duban, "the sample has villages with overdue pledges: some village must have a 督办单"
     found["duban"] = duban[0].parent.relative_to(sample_site).as_posix() + "/"
@@ -100,7 +103,7 @@ def describe(violations: list[dict]) -> str:
 
 
 THEME = {*FIXED, "county", "township", "dashboard"}  # MkDocs Material pages; the others are gongkai's lean pages
-KINDS = sorted([*THEME, "village", *RECORD_KINDS, *NOTICES, "duban"])
+KINDS = sorted([*THEME, "village", *RECORD_KINDS, *NOTICES, "duban", "amended"])
 
 
 @pytest.mark.parametrize("width, height", SIZES)

@@ -851,6 +851,10 @@ def build_village(county: dict, township: dict, v: dict, index: int) -> dict:
         disclose_result(dec, county, own, rng, ASOF)
 
     completed = completed_records(done_by_year)
+    if v["slug"] == "longwangmiao":  # one published record corrected later: the site shows how
+        job = next(c for c in completed if c["decision"] is None and c["date"] <= LAST_DONE - timedelta(days=10))
+        job["amendments"] = [dict(date=job["date"] + timedelta(days=6), reason="事项名称多写了“工程”两个字，按验收单更正",
+                                  changes=[dict(field="title", old=job["title"] + "工程")])]
 
     # pledges
     pledges = []
