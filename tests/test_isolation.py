@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["load", "schema", "schema_export", "check", "rules", "model", "rollup", "render", "capitals", "diagnostics", "config", "cli"]
+CORE = ["load", "schema", "schema_export", "check", "rules", "model", "rollup", "render", "kiosk", "capitals", "diagnostics", "config", "cli"]
 
 
 def test_core_modules_do_not_import_mkdocs():

@@ -25,7 +25,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 
-from gongkai import render, schema
+from gongkai import kiosk, render, schema
 from gongkai.check import check_tree
 from gongkai.diagnostics import CODES, Diagnostic
 from gongkai.examples import BASE, FILES
@@ -434,10 +434,13 @@ _PAGE_PATH = re.compile(r"(?:[a-z0-9-]+/)+index\.html")
 
 
 def render_everything(result, data: Path) -> list[str]:
-    """Every page that does not need MkDocs: village boards, record pages, area fragments."""
+    """Every page that does not need MkDocs: village boards, record pages, kiosk pages, area fragments."""
     ctx = render.Context(result.tree, TODAY, str(data.parent))
     pages = []
     for rel, html in render.lean_pages(ctx):
+        assert _PAGE_PATH.fullmatch(rel), f"unsafe page path {rel!r}"
+        pages.append(html)
+    for rel, html in kiosk.pages(ctx, kiosk.Settings(), "0" * 16):  # the touch screens' pages
         assert _PAGE_PATH.fullmatch(rel), f"unsafe page path {rel!r}"
         pages.append(html)
     pages += [render.area_fragment(a, ctx) for a in result.tree.counties + result.tree.townships]

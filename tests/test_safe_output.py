@@ -286,7 +286,8 @@ class Scan(HTMLParser):
         if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
             self.csp.append(a.get("content") or "")
         if tag == "script":
-            self._script = [a.get("src"), a.get("type"), ""]
+            # a kiosk page's script is fetched as kiosk.js?v=<the build's version>, a hash of the data: the same script
+            self._script = [re.sub(r"\?v=[0-9a-f]{16}$", "?v=", a.get("src") or "") or None, a.get("type"), ""]
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:

@@ -200,7 +200,7 @@ def township_playlist(township: Township, today: date, settings: Settings) -> li
 
 
 def intro_slide(village: Village, today: date) -> Slide:
-    facts = [("坐班时间", village.office_hours)] if village.office_hours else []
+    facts = [("坐班时间", cut(village.office_hours, 40))] if village.office_hours else []
     heads = [p for p in village.cadres or [] if p.name][:2]
     facts += [(cut(p.role, 16), p.name) for p in heads]
     if village.first_secretary:
@@ -395,8 +395,9 @@ def url_of(area) -> str:
 
 def _page(template: str, url: str, ctx: render.Context, settings: Settings, version: str, **values) -> str:
     # ?v=: a new build's script and stylesheet are new URLs, never a stale copy from the browser's cache
-    return render.page(template, url, ctx, css=f"{CSS_PATH}?v={version}", kiosk_js=f"{JS_PATH}?v={version}",
-                       version=version, version_url=VERSION_FILE, settings=settings, **values)
+    return render.page(template, url, ctx, css=f"{render.CSS_PATH}?v={version}", kiosk_css=f"{CSS_PATH}?v={version}",
+                       kiosk_js=f"{JS_PATH}?v={version}", version=version, version_url=VERSION_FILE, settings=settings,
+                       **values)
 
 
 def pages(ctx: render.Context, settings: Settings, version: str) -> Iterator[tuple[str, str]]:

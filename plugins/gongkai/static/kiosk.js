@@ -72,8 +72,9 @@
   function advance() { show(current + 1); later("slide", advance, cfg.slide); }
 
   function loop() {
-    stop("idle"); stop("warn"); warnBox.hidden = true;
+    stop("warn"); warnBox.hidden = true;
     state("loop"); show(current); later("slide", advance, cfg.slide);
+    if (home !== here) idle(); else stop("idle"); // away from home, an untouched screen goes back
   }
 
   function browse() {
@@ -191,6 +192,6 @@
   if (homeLink && home !== here) { homeLink.href = home; homeLink.hidden = false; }
   if (tabs.length) open(tabs[0].getAttribute("data-panel"));
   marks();
-  if (slides.length) loop(); else browse();
+  if (slides.length && home === here) loop(); else browse(); // a page reached by touch opens on its board
   later("poll", poll, cfg.poll);
 })();
