@@ -8,7 +8,7 @@ NODE_STAMP := tools/node_modules/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; our adapter is pinned to 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-strict test check clean
+.PHONY: serve build build-strict test check clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,12 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json $(SYSTEM_STAMP)
 # pytest exits 5 when it collected no test: like any non-zero status, that fails `make test`.
 test: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
+
+# County-scale benchmarks (issue: a whole county in seconds): medians of repeated runs, per size.
+BENCH_SIZES ?= 50,100,300,600
+BENCH_REPEAT ?= 3
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
 clean:
 	rm -rf site .cache $(VENV) tools/node_modules

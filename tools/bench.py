@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Benchmarks at county scale: `make bench` (or `.venv/bin/python tools/bench.py --sizes 50,300`).
+
+For each size it generates a county with `gongkai sample` (5 years, a fixed seed) and measures,
+as medians of --repeat runs: `gongkai check`, a full `mkdocs build` (seconds and peak memory),
+the site and its search index, and a rebuild in `mkdocs serve` after one village file changes.
+Timings on a shared machine are noisy: compare medians, and ratios between sizes.
+
+With --write the figures and the machine go into content/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-22"
+ENV = {**os.environ, "GONGKAI_BUILD_DATE": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MB) of a command that must succeed; peak RSS from GNU time."""
+    timed = ["/usr/bin/time", "-f", "%e %M", *cmd] if Path("/usr/bin/time").exists() else cmd
+    start = time.perf_counter()
+    done = subprocess.run(timed, cwd=cwd, env=ENV, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    last = done.stderr.strip().splitlines()[-1] if timed is not cmd else ""
+    m = re.fullmatch(r"([\d.]+) (\d+)", last)
+    return wall, (int(m[2]) // 1024 if m else 0)
+
+
+def project(data: Path, dest: Path) -> Path:
+    """A copy of the project whose villages/ is `data`."""
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "hooks", dest / "hooks")
+    shutil.copytree(data, dest / "villages")
+    return dest
+
+
+def serve_rebuild(proj: Path, repeat: int) -> list[float]:
+    """Seconds from saving one village file to `mkdocs serve` having rebuilt (its "Reloading browsers")."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=proj, env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[tuple[float, str]] = []
+    seen = threading.Condition()
+
+    def read():
+        for line in proc.stderr:
+            with seen:
+                lines.append((time.perf_counter(), line))
+                seen.notify_all()
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(text: str, after: int, timeout: float = 3600) -> tuple[float, int]:
+        with seen:
+            ok = seen.wait_for(lambda: any(text in l for _, l in lines[after:]) or proc.poll() is not None, timeout)
+            hits = [(t, i) for i, (t, l) in enumerate(lines) if i >= after and text in l]
+            if not ok or not hits:
+                sys.exit(f"bench: mkdocs serve never said “{text}”:\n" + "".join(l for _, l in lines[-20:]))
+            return hits[0]
+
+    try:
+        _, i = wait_for("Serving on", 0)
+        target = sorted(proj.glob("villages/*/*/*/pledges/*.yml"))[0]
+        out = []
+        for n in range(repeat):
+            time.sleep(1.0)
+            with seen:
+                mark = len(lines)
+            start = time.perf_counter()
+            with open(target, "a", encoding="utf-8") as f:
+                f.write(f"# bench {n}\n")
+            t, i = wait_for("Reloading browsers", mark)
+            out.append(t - start)
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -> dict:
+    data = work / f"data-{villages}"
+    subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", str(villages), "--years",
+                    str(years), "--seed", "1", "--today", TODAY, str(data)], env=ENV, check=True, capture_output=True)
+    files = list(data.rglob("*.yml"))
+    size = sum(f.stat().st_size for f in files)
+    proj = project(data, work / f"project-{villages}")
+    check = [run([str(BIN / "gongkai"), "check", "villages"], proj)[0] for _ in range(repeat)]
+    builds = []
+    for _ in range(repeat):
+        shutil.rmtree(proj / "site", ignore_errors=True)
+        builds.append(run([str(BIN / "mkdocs"), "build", "-q"], proj))
+    site = proj / "site"
+    pages = sum(1 for _ in site.rglob("*.html"))
+    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index = (site / "search" / "search_index.json").read_bytes()
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from gongkai.check import check_tree
+    from datetime import date
+
+    tree = check_tree(proj / "villages", date.fromisoformat(TODAY)).tree
+    records = sum(1 for v in tree.villages for _ in v.records())
+    entries = sum(len(p.entries or []) for v in tree.villages for p in v.funds)
+    return dict(
+        villages=villages, records=records, entries=entries, yaml_mb=size / 1e6, pages=pages,
+        check_s=statistics.median(check), build_s=statistics.median(b[0] for b in builds),
+        peak_mb=max(b[1] for b in builds), site_mb=site_bytes / 1e6, index_kb=len(index) / 1e3,
+        index_gz_kb=len(gzip.compress(index, 9)) / 1e3,
+        rebuild_s=statistics.median(serve_rebuild(proj, repeat)) if rebuild else None,
+    )
+
+
+COLUMNS = [("villages", "村", "{}"), ("records", "记录", "{:,}"), ("entries", "收支明细", "{:,}"), ("yaml_mb", "YAML MB", "{:.1f}"),
+           ("pages", "HTML 页", "{:,}"), ("check_s", "check 秒", "{:.1f}"), ("build_s", "构建秒", "{:.1f}"),
+           ("peak_mb", "峰值内存 MB", "{:,}"), ("site_mb", "网站 MB", "{:,.0f}"), ("index_kb", "搜索索引 KB", "{:,.0f}"),
+           ("index_gz_kb", "索引 gzip KB", "{:,.0f}"), ("rebuild_s", "serve 重建秒", "{:.1f}")]
+
+
+def table(rows: list[dict]) -> str:
+    head = "| " + " | ".join(label for _, label, _ in COLUMNS) + " |"
+    rule = "| " + " | ".join("---" for _ in COLUMNS) + " |"
+    body = ["| " + " | ".join("—" if r[k] is None else fmt.format(r[k]) for k, _, fmt in COLUMNS) + " |" for r in rows]
+    return "\n".join([head, rule, *body])
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    mem = next((int(l.split()[1]) // 1024 // 1024 for l in Path("/proc/meminfo").read_text().splitlines()
+                if l.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    return (f"{os.cpu_count()} 个 CPU 核（{cpu}），{mem} GiB 内存，Python {platform.python_version()}，"
+            f"{platform.system()} {platform.release()}；开始时负载 {load:.1f}")
+
+
+EXPLAINED = """\
+怎样读这张表：每个村五年约 80 条记录（决策、财务公开期、承诺、办结事项），每条记录一个网页，决议公开、\
+实施结果公开和财务公开另有可打印的公示页。“serve 重建秒”是 `mkdocs serve` 预览时，保存一个村的文件后到\
+网页重新生成完的秒数。
+
+重新测量：`make bench`（默认 50、100、300、600 个村，各测 3 次取中位数），或
+`.venv/bin/python tools/bench.py --sizes 50,100 --write` 把结果写回本页。
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="50,100,300,600", help="每个县的村数，逗号分隔")
+    ap.add_argument("--years", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3, help="每项重复几次，取中位数")
+    ap.add_argument("--no-rebuild", action="store_true", help="不测 mkdocs serve 的重建时间")
+    ap.add_argument("--write", action="store_true", help="把结果写进 content/benchmarks.md")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    about = machine()
+    print(f"机器：{about}", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+        for n in sizes:
+            print(f"{n} 个村 × {args.years} 年：生成、检查、构建……", flush=True)
+            rows.append(measure(n, args.years, args.repeat, Path(tmp), not args.no_rebuild))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
+    print(table(rows))
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        print(f"{last['villages']} 村与 {first['villages']} 村之比：构建 {last['build_s'] / first['build_s']:.2f} 倍，"
+              f"记录 {last['records'] / first['records']:.2f} 倍")
+    if args.write:
+        page = ROOT / "content" / "benchmarks.md"
+        page.write_text(
+            "# 性能测试\n\n"
+            f"`make bench` 在 {TODAY} 的示例数据上测得（每项 {args.repeat} 次取中位数，{args.years} 年数据）。\n\n"
+            f"机器：{about}。\n\n{table(rows)}\n\n{EXPLAINED}",
+            encoding="utf-8",
+        )
+        print(f"已写入 {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
