@@ -248,6 +248,8 @@ class Version:
 def history(where: str, rec: Record) -> list[Version]:
     """The record's amendments, oldest first, with new values and earlier fingerprints."""
     amendments = list(rec.amendments or [])
+    if not amendments:  # most records: every record page and search entry asks, so answer cheaply
+        return []
     content = canonical_value(rec)
     # walk back from today's content: undoing the latest amendment first gives each earlier version
     # (an old value that is a whole step, or unreadable, cannot be rebuilt: earlier codes are then unknown)

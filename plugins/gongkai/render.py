@@ -441,18 +441,18 @@ def area_fragment(area, ctx: Context) -> str:
     return _fragment(
         "area.html", ctx, area=area, is_county=is_county, rows=rows,
         totals=area_totals(area, ctx.today, year), year=year,
-        years=[(t, _category_chart(area, t)) for t in area_years(area.villages, ctx.today)],
+        years=[(t, _category_chart(area.name, t)) for t in area_years(area.villages, ctx.today)],
         categories=schema.FUND_CATEGORIES,
     )
 
 
-def _category_chart(area, t) -> Markup | None:
+def _category_chart(name: str, t) -> Markup | None:
     """Income and expense of one year by statutory fund category (八类), as inline SVG."""
     categories = [c for c in schema.FUND_CATEGORIES if t.income[c] or t.expense[c]]
     if not categories:
         return None
     return charts.bar_chart(
-        f"gk-categories-{t.year}", f"{area.name}{t.year}年各类收入和支出", categories,
+        f"gk-categories-{t.year}", f"{name}{t.year}年各类收入和支出", categories,
         [charts.Series("收入", [t.income[c] for c in categories]), charts.Series("支出", [t.expense[c] for c in categories])],
         fmt=wan,
     )
@@ -469,16 +469,11 @@ def portal_fragment(ctx: Context) -> str:
     total = Totals()
     for _, t in rows:
         total += t
-    whole = _Whole("全部县")
     return _fragment(
         "portal.html", ctx, rows=rows, totals=total, year=year, categories=schema.FUND_CATEGORIES,
-        years=[(t, _category_chart(whole, t)) for t in area_years(villages, ctx.today)],
+        years=[(t, _category_chart("全部县", t)) for t in area_years(villages, ctx.today)],
     )
 
-
-@dataclass(frozen=True)
-class _Whole:
-    name: str
 
 
 def dashboard_fragment(area, ctx: Context) -> str:

@@ -25,9 +25,15 @@ class Totals:
     completed_cost: Decimal = ZERO
 
     def __iadd__(self, other: "Totals") -> "Totals":
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
+        return _add(self, other)
+
+
+def _add(total, part, keep: tuple[str, ...] = ()):
+    """Add every field of `part` into `total` (an area's figure is the sum of its parts'), but those in `keep`."""
+    for name in total.__dataclass_fields__:
+        if name not in keep:
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
 
 
 def village_totals(village: Village, today: date, year: int) -> Totals:
@@ -83,10 +89,7 @@ class YearTotals:
     completed_cost: Decimal = ZERO
 
     def __iadd__(self, other: "YearTotals") -> "YearTotals":
-        for name in self.__dataclass_fields__:
-            if name != "year":
-                setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
+        return _add(self, other, keep=("year",))
 
     @property
     def income_total(self) -> Decimal:
