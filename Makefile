@@ -8,7 +8,7 @@ NODE_STAMP := tools/node_modules/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; our adapter is pinned to 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-strict test check clean bench
+.PHONY: serve build build-strict shards test check clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,12 @@ build: $(STAMP)
 
 build-strict: $(STAMP)
 	$(BIN)/gongkai build --strict
+
+# Each county as a site of its own and the portal over them, SHARD_JOBS MkDocs processes at a time,
+# put together into site/ (content/guide/sharding.md): how a province is built.
+SHARD_JOBS ?= 0
+shards: $(STAMP)
+	$(BIN)/gongkai build --shards --strict $(if $(filter-out 0,$(SHARD_JOBS)),--jobs $(SHARD_JOBS))
 
 check: $(STAMP)
 	$(BIN)/gongkai check villages
@@ -55,4 +61,4 @@ bench: $(STAMP)
 	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
 clean:
-	rm -rf site .cache $(VENV) tools/node_modules
+	rm -rf site shards .cache $(VENV) tools/node_modules

@@ -16,10 +16,10 @@ def test_bench_prints_a_row_of_figures_per_size():
     assert "机器：" in done.stdout and "个 CPU 核" in done.stdout
     row = next(line for line in done.stdout.splitlines()[::-1] if line.startswith("| 2 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 12
-    villages, records, entries, _, pages, check, build, peak, site, index, index_gz, rebuild = cells
+    assert len(cells) == 14
+    villages, records, entries, _, pages, check, check_warm, build, warm, peak, site, index, index_gz, rebuild = cells
     assert int(records.replace(",", "")) > 2 * 5 * 5  # five years of four record kinds for two villages
     assert int(pages.replace(",", "")) > int(records.replace(",", ""))  # a page per record, and more
-    for figure in (check, build, rebuild):
+    for figure in (check, check_warm, build, warm, rebuild):
         assert re.fullmatch(r"\d+\.\d", figure) and float(figure) > 0, cells
     assert int(peak.replace(",", "")) > 20 and float(index_gz) < float(index)

@@ -267,31 +267,59 @@ def test_publish_runs_daily_on_main_and_by_hand():
 
 
 def test_publish_deploys_only_a_checked_strict_build():
+    # Each county is checked and built strictly in a matrix job, the portal in its own job; the job
+    # that puts them together for Pages needs both, and the deploy job needs it.
     wf = load("publish.yml")
     assert wf.get("concurrency", {}).get("group"), "Pages deployments need a concurrency group"
     jobs = wf["jobs"]
-    build = next(
-        (name, job)
-        for name, job in jobs.items()
-        if any("upload-pages-artifact" in step.get("uses", "") for step in job.get("steps", []))
-    )
-    deploy = next(
-        (name, job)
-        for name, job in jobs.items()
-        if any("deploy-pages" in step.get("uses", "") for step in job.get("steps", []))
-    )
-    build_name, build_job = build
-    deploy_name, deploy_job = deploy
-    assert build_name != deploy_name
-    assert build_name in needs(deploy_job), f"job {deploy_name!r} must need {build_name!r}"
-    # An `if: always()` or similar would let a failed build through.
-    assert "if" not in deploy_job, "the deploy job must run only when the build job succeeded"
 
-    steps = build_job["steps"]
-    check = step_index(build_job, lambda s: "gongkai check villages" in s.get("run", ""))
-    strict = step_index(build_job, lambda s: "gongkai build --strict" in s.get("run", ""))
-    upload = step_index(build_job, lambda s: "upload-pages-artifact" in s.get("uses", ""))
-    assert 0 <= check < upload and 0 <= strict < upload, [s.get("name") for s in steps]
-    assert not any(s.get("continue-on-error") for s in steps), "a failing check must stop the build"
+    def job_using(action: str) -> tuple[str, dict]:
+        return next((name, job) for name, job in jobs.items()
+                    if any(action in step.get("uses", "") for step in job.get("steps", [])))
+
+    assemble_name, assemble_job = job_using("upload-pages-artifact")
+    deploy_name, deploy_job = job_using("deploy-pages")
+    assert assemble_name != deploy_name
+    assert assemble_name in needs(deploy_job), f"job {deploy_name!r} must need {assemble_name!r}"
+    # An `if: always()` or similar would let a failed build through.
+    assert "if" not in deploy_job and "if" not in assemble_job, "deploy only when every build succeeded"
+
+    county_name, county_job = next((n, j) for n, j in jobs.items() if any("--only" in line for line in run_lines(j)))
+    portal_name, portal_job = next((n, j) for n, j in jobs.items() if any("--portal" in line for line in run_lines(j)))
+    assert {county_name, portal_name} <= set(needs(assemble_job))
+    check = step_index(county_job, lambda s: "gongkai check \"villages/$COUNTY\"" in s.get("run", ""))
+    strict = step_index(county_job, lambda s: "gongkai build --strict --only" in s.get("run", ""))
+    upload = step_index(county_job, lambda s: "upload-artifact" in s.get("uses", ""))
+    assert 0 <= check < strict < upload, [s.get("name") for s in county_job["steps"]]
+    assert any("gongkai build --strict --portal" in line for line in run_lines(portal_job))
+    assert any("gongkai assemble" in line for line in run_lines(assemble_job))
+    for job in jobs.values():
+        assert not any(s.get("continue-on-error") for s in job.get("steps", [])), "a failing check must stop the build"
 
     assert deploy_job["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_publish_builds_the_counties_as_a_matrix():
+    wf = load("publish.yml")
+    jobs = wf["jobs"]
+    county_job = next(j for j in jobs.values() if "matrix" in j.get("strategy", {}))
+    strategy = county_job["strategy"]
+    assert strategy.get("fail-fast") is True
+    lister = next(n for n, j in jobs.items() if any("gongkai counties --json" in line for line in run_lines(j)))
+    assert lister in needs(county_job)
+    assert strategy["matrix"]["county"] == f"${{{{ fromJSON(needs.{lister}.outputs.list) }}}}"
+    # the county reaches the scripts through the environment, never pasted into them
+    assert county_job["env"]["COUNTY"] == "${{ matrix.county }}"
+    for job in jobs.values():
+        for line in run_lines(job):
+            assert "${{" not in line, line
+    # every job builds against the same day (one run may cross midnight)
+    for job in jobs.values():
+        if any("gongkai build" in line for line in run_lines(job)):
+            assert job["env"]["GONGKAI_BUILD_DATE"] == f"${{{{ needs.{lister}.outputs.date }}}}"
+    for name, job in jobs.items():
+        assert job.get("timeout-minutes"), name
+        assert "permissions" in job, name
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name

@@ -179,7 +179,7 @@ def _at_path(rec: Record, path: str, code: str, message: str) -> Diagnostic:
 
 
 def _records(tree: Tree) -> dict[tuple[str, str, str], tuple[Village, Record]]:
-    return {(v.url, r.kind, r.id): (v, r) for v in tree.villages for r in v.records() if r.id}
+    return {(v.slug_path, r.kind, r.id): (v, r) for v in tree.villages for r in v.records() if r.id}
 
 
 def compare(before: Tree, after: Tree) -> Iterator[Diagnostic]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import amendments, rules, schema
+from . import amendments, cache, rules, schema, workers
+from .cache import ParseCache
 from .diagnostics import Diagnostic
-from .load import read_source
+from .load import MAX_BYTES, read_source
 from .model import County, Township, Tree, Village
 from .schema import MISSING, Ctx, id_problem
 
@@ -26,6 +27,7 @@ YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 # page, the 督办单). tests/test_paths.py builds a site and holds these lists to what it finds.
 SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi", "kiosk"})
 AREA_FOLDERS = frozenset({"data", "ducha", "duban"})
+PREFETCH_FROM = 200  # year files not in the cache: fewer are parsed faster in this one process
 
 
 @dataclass
@@ -43,10 +45,13 @@ class Result:
 
 
 class _Builder:
-    def __init__(self, root: Path, reserved: Iterable[str] = ()):
+    only: str | None = None  # the one county folder to read (check_tree's `only`); None: all of them
+
+    def __init__(self, root: Path, reserved: Iterable[str] = (), cache_root: Path | None = None):
         self.root = root
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
+        self.cache = ParseCache(cache_root)
 
     def entries(self, folder: Path) -> list[Path]:
         """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
@@ -65,10 +70,32 @@ class _Builder:
     def report(self, path: Path, code: str, message: str, line: int = 1, col: int = 1) -> None:
         self.diags.append(Diagnostic(str(path), line, col, code, message))
 
+    def cached(self, path: Path, kind: str, make):
+        """make()'s result for a file, and its diagnostics, from the cache when the file's bytes
+        were seen before (by this version of gongkai): parsing and converting is most of a check."""
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        except OSError:
+            raw = None
+        name = self.cache.name(path, raw, kind) if raw is not None else None
+        hit = self.cache.get(name) if name else None
+        if hit is not None:
+            value, diags = hit
+            self.diags.extend(diags)
+            return value
+        start = len(self.diags)
+        value = make()
+        if name:
+            self.cache.put(name, (value, self.diags[start:]))
+        return value
+
     def load(self, path: Path, spec: schema.Spec):
         """Always returns a record: a file that fails still lets the files below it be checked."""
         if path.is_symlink():  # reported by entries() with the rest of its folder
             return spec.placeholder(str(path))
+        return self.cached(path, spec.name, lambda: self._load(path, spec))
+
+    def _load(self, path: Path, spec: schema.Spec):
         source = read_source(path)
         self.diags.extend(source.diagnostics)
         if source.node is None:
@@ -77,6 +104,9 @@ class _Builder:
         return spec.placeholder(str(path)) if obj is MISSING else obj
 
     def load_list(self, path: Path, spec: schema.Spec) -> list:
+        return self.cached(path, f"list of {spec.name}", lambda: self._load_list(path, spec))
+
+    def _load_list(self, path: Path, spec: schema.Spec) -> list:
         source = read_source(path)
         self.diags.extend(source.diagnostics)
         node = source.node
@@ -105,9 +135,45 @@ class _Builder:
     def unknown(self, path: Path, expected: str) -> None:
         self.report(path, "GK110", f"不认识“{path.name}”：这里应该只有{expected}")
 
+    def record_files(self) -> list[tuple[Path, schema.Spec]]:
+        """The villages' year files, found the way build() finds them (what it would refuse is left
+        out: build() reports it)."""
+        out = []
+        counties = [self.root / self.only] if self.only is not None else self.root.iterdir()
+        for cdir in counties:
+            for kind_dir in cdir.glob("*/*/*/"):
+                spec = schema.RECORD_KINDS.get(kind_dir.name)
+                if spec is None or any(p.is_symlink() or p.name.startswith(".") for p in (kind_dir, *kind_dir.parents[:3])):
+                    continue
+                out += [(f, spec) for f in sorted(kind_dir.iterdir())
+                        if YEAR_FILE.match(f.name) and f.is_file() and not f.is_symlink()]
+        return out
+
+    def prefetch(self, jobs: int | None = None) -> None:
+        """Parse and convert the year files into the cache in parallel processes, so that build()
+        finds them there. Parsing is most of a check's time, and a county has thousands of files."""
+        if self.cache.root is None or (jobs or workers.job_count()) <= 1:
+            return
+        files = [(p, spec) for p, spec in self.record_files() if not self.cache.has(self._name(p, spec))]
+        if len(files) < PREFETCH_FROM:
+            return
+
+        def parse(item: tuple[Path, schema.Spec]) -> None:
+            self.load_list(*item)  # into the cache; this process's copy of the diagnostics is dropped
+
+        workers.map_items(parse, files, jobs)
+
+    def _name(self, path: Path, spec: schema.Spec) -> str:
+        try:
+            return self.cache.name(path, path.read_bytes(), f"list of {spec.name}")
+        except OSError:
+            return ""
+
     def build(self) -> Tree:
         tree = Tree(str(self.root))
         for cdir in self.entries(self.root):
+            if self.only is not None and cdir.name != self.only:
+                continue
             if not cdir.is_dir():
                 if cdir.suffix.lower() not in (".md", ".txt"):
                     self.unknown(cdir, "各县的文件夹")
@@ -126,7 +192,9 @@ class _Builder:
                 if not tdir.is_dir() or not (tdir / "township.yml").exists():
                     self.unknown(tdir, "county.yml 和各乡镇的文件夹（内有 township.yml）")
                     continue
-                if self.slug_ok(tdir) and self.name_free(tdir, AREA_FOLDERS, "township.yml"):
+                # in a county's own site (only) its townships sit at the top, beside the site's own folders
+                taken = AREA_FOLDERS | self.reserved if self.only is not None else AREA_FOLDERS
+                if self.slug_ok(tdir) and self.name_free(tdir, taken, "township.yml"):
                     self.township(tdir, county)
         return tree
 
@@ -170,21 +238,32 @@ class _Builder:
 
 
 def check_tree(root: str | Path, today: date | None = None, since: str | Path | None = None,
-               reserved: Iterable[str] = ()) -> Result:
+               reserved: Iterable[str] = (), only: str | None = None) -> Result:
     """Load and check everything under the data folder `root`; with `since` (the data folder as
     published, e.g. exported from main), also every silent change to a published record.
-    `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take."""
+    `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take.
+    `only`: read the one county folder of that name, the root of a site of its own (County.is_root)."""
     root = Path(root)
-    builder = _Builder(root, reserved)
+    builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None)
+    builder.only = only
     if not root.is_dir():
         builder.report(root, "GK111", "找不到数据文件夹")
         return Result(Tree(str(root)), builder.diags)
+    if only is not None and (Path(only).name != only or only.startswith(".") or not (root / only / "county.yml").is_file()):
+        builder.report(root / only, "GK111", f"数据文件夹里没有县文件夹“{only}”（里面要有 county.yml）")
+        return Result(Tree(str(root)), builder.diags)
+    builder.prefetch()
     tree = builder.build()
+    builder.cache.prune()
+    for county in tree.counties if only is not None else ():
+        county.is_root = True
     diags = builder.diags
     diags.extend(rules.run_all(tree, today or date.today()))
     diags.extend(amendments.check(tree, today or date.today()))
     if since is not None:
-        published = _Builder(Path(since)).build()  # its own problems were reported when it was published
+        published = _Builder(Path(since))
+        published.only = only
+        published = published.build()  # its own problems were reported when it was published
         diags.extend(amendments.compare(published, tree))
     for v in tree.villages:
         v.sort_newest_first()

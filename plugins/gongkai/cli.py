@@ -33,6 +33,12 @@ def _under(diag_path: str, targets: list[Path]) -> bool:
     return any(p == t or t in p.parents for t in targets)
 
 
+def _one_county(root: Path, targets: list[Path]) -> str | None:
+    """The county folder holding every target, when there is one: only that county need be read."""
+    counties = {t.relative_to(root.resolve()).parts[:1] for t in targets}
+    return counties.pop()[0] if len(counties) == 1 and () not in counties else None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in (args.paths or ["villages"])]
     roots: dict[Path, list[Path]] = {}
@@ -56,19 +62,68 @@ def cmd_check(args: argparse.Namespace) -> int:
                 except published.PublishedError as e:
                     print(f"gongkai check --since: {e}", file=sys.stderr)
                     return 2
-            result = check_tree(root, today, since=since)
+            result = check_tree(root, today, since=since, only=_one_county(root, targets))
             found.extend(d for d in result.diagnostics if _under(d.path, targets))
     print(FORMATS[args.format](found))
     return 1 if any(d.is_error for d in found) else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .sitebuild import build
+    from . import shard
+    from .sitebuild import build, build_shards, data_dir
 
     if not args.config_file.is_file():
         print(f"gongkai build: 找不到 {args.config_file}", file=sys.stderr)
         return 2
-    return build(args.config_file, args.site_dir, args.strict)
+    if args.jobs is not None and (not args.shards or args.jobs < 1):
+        print("gongkai build: --jobs 只和 --shards 一起用，是 1 以上的整数", file=sys.stderr)
+        return 2
+    if args.shards:
+        return build_shards(args.config_file, args.site_dir or Path("site"), args.strict, args.jobs)
+    if args.only is not None:
+        problem = shard.unknown_county(data_dir(args.config_file), args.only)
+        if problem:
+            print(f"gongkai build --only: {problem}。网站没有生成。", file=sys.stderr)
+            return 2
+        site_dir = args.site_dir or shard.SHARDS_DIR / args.only
+    else:
+        site_dir = args.site_dir or (shard.SHARDS_DIR / shard.PORTAL_FOLDER if args.portal else Path("site"))
+    return build(args.config_file, site_dir, args.strict, only=args.only, portal=args.portal)
+
+
+def cmd_counties(args: argparse.Namespace) -> int:
+    import json
+
+    from .shard import county_folders
+    from .sitebuild import data_dir
+
+    root = Path(args.data) if args.data else data_dir(args.config_file)
+    names = county_folders(root)
+    if not names:
+        print(f"gongkai counties: {root} 里没有县文件夹（有 county.yml 的文件夹）", file=sys.stderr)
+        return 2
+    print(json.dumps(names) if args.json else "\n".join(names))
+    return 0
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    from . import shard
+
+    shards: dict[str, Path] = {}
+    for item in args.shards or sorted(p for p in shard.SHARDS_DIR.glob("*") if p.is_dir()):
+        name, eq, folder = str(item).partition("=")
+        path = Path(folder) if eq else Path(item)
+        shards.update({name: path} if eq else shard.shard_folders([path]))
+    if not shards:
+        print("gongkai assemble: 没有县网站可以合并：先运行 gongkai build --only <县文件夹>", file=sys.stderr)
+        return 2
+    try:
+        files = shard.assemble(args.portal, shards, args.out)
+    except shard.ShardError as e:
+        print(f"gongkai assemble: {e}。没有写入任何文件。", file=sys.stderr)
+        return 2
+    print(f"gongkai assemble: 总站和 {len(shards)} 个县的网站已合并到 {args.out.resolve()}（{files} 个文件）：{'、'.join(shards)}")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -172,7 +227,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
               f"  数据：{dg.display_path(rec.path)}:{rec.line}\n  网页：{record_url(village, rec)}")
         if match.corrected:
             print(f"  注意：这是{match.corrected.date}更正以前的版本（更正原因：{match.corrected.reason}）。\n"
-                  f"  纸上的公示印的是更正前的内容；现在的核对码是 {fingerprint(village.url, rec)}，改动见网页上的“更正记录”。")
+                  f"  纸上的公示印的是更正前的内容；现在的核对码是 {fingerprint(village.slug_path, rec)}，改动见网页上的“更正记录”。")
     if not found:
         print(f"没有找到核对码是 {code} 的记录。可能是：\n"
               "  · 纸上的公示是在记录更正以前打印的：更正后内容变了，核对码也会变。请扫纸上的二维码打开这条记录，看它的“更正记录”；\n"
@@ -218,9 +273,32 @@ def main(argv: list[str] | None = None) -> int:
     verify.set_defaults(func=cmd_verify)
     build = sub.add_parser("build", help="生成网站：构建成功才替换网站文件夹，失败时保持上一次的网站")
     build.add_argument("--strict", action="store_true", help="有任何警告也算失败（发布时用）")
-    build.add_argument("--site-dir", type=Path, default=Path("site"), help="网站写到哪个文件夹，默认 site")
+    build.add_argument("--site-dir", type=Path,
+                       help="网站写到哪个文件夹，默认 site；--only 时默认 shards/<县>，--portal 时默认 shards/_portal")
     build.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="默认 mkdocs.yml")
+    which = build.add_mutually_exclusive_group()
+    which.add_argument("--only", metavar="COUNTY",
+                       help="只生成一个县（县文件夹名，如 nanzhao）：完整的单独网站，发布在总站地址的 <县>/ 下")
+    which.add_argument("--portal", action="store_true", help="只生成总站：手写的页面和各县网站的列表，不读各村的记录")
+    which.add_argument("--shards", action="store_true",
+                       help="每个县单独生成（同时运行几个），再生成总站，合在一起写到 --site-dir")
+    build.add_argument("--jobs", type=_whole, help="和 --shards 一起用：同时构建几个，默认 CPU 核数")
     build.set_defaults(func=cmd_build)
+    counties = sub.add_parser("counties", help="列出数据里的县文件夹（--json 供 GitHub Actions 的矩阵用）")
+    counties.add_argument("--json", action="store_true", help="输出 JSON 列表，如 [\"nanzhao\", \"ningling\"]")
+    counties.add_argument("--data", metavar="DIR", help="数据文件夹，默认 mkdocs.yml 里 gongkai 的 data_dir")
+    counties.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="默认 mkdocs.yml")
+    counties.set_defaults(func=cmd_counties)
+    assemble = sub.add_parser("assemble", help="把总站和各县的网站合成一个网站文件夹（总站在最上层，每个县在 <县>/ 下）",
+                              description="把 gongkai build --portal 生成的总站和 gongkai build --only 生成的各县网站合在一起。"
+                                          "县网站的文件夹名就是县文件夹名；也可以写成 县=文件夹。"
+                                          "和总站里的文件重名时拒绝合并，什么都不写。")
+    assemble.add_argument("shards", metavar="SHARD_DIR", nargs="*", type=Path,
+                          help="各县的网站文件夹，默认 shards/ 下除 _portal 以外的每个文件夹")
+    assemble.add_argument("--portal", metavar="DIR", type=Path, default=Path("shards") / "_portal",
+                          help="总站文件夹，默认 shards/_portal")
+    assemble.add_argument("--out", metavar="DIR", type=Path, default=Path("site"), help="合成到哪个文件夹，默认 site")
+    assemble.set_defaults(func=cmd_assemble)
     imp = sub.add_parser("import", help="导入会计软件或表格导出的收支明细账（.csv 或 .xlsx），写成财务公开数据",
                          description="把收支明细账导入村的 funds/<年份>.yml：每一行都先检查，有问题的行按表格行号列出，"
                                      "有一行不对就什么都不写。本站下载的 funds-entries.csv 原样就能导入。")

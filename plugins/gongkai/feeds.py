@@ -199,7 +199,8 @@ def all_feeds(ctx: render.Context, site_name: str) -> Iterator[tuple[Feed, list[
                 yield Feed(v.url, f"{v.name}村务公开", committee(v), county.sample), by_village[v.url][:LATEST]
             yield Feed(township.url, f"{township.name}村务公开", f"{township.name}人民政府", county.sample), latest(township.villages)
         yield Feed(county.url, f"{county.name}村务公开", f"{county.name}人民政府", county.sample), latest(county.villages)
-    yield Feed("", site_name, None, tree.is_sample), latest(tree.villages)
+    if all(c.url for c in tree.counties):  # a county built as a site of its own: its feed is the site's
+        yield Feed("", site_name, None, tree.is_sample), latest(tree.villages)
 
 
 # -- sitemap ---------------------------------------------------------------------------------

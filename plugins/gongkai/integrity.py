@@ -48,7 +48,12 @@ def canonical(where: str, rec: Record, content: dict | None = None) -> bytes:
 
 def fingerprint(where: str, rec: Record) -> str:
     """Eight characters, as 4-4 (e.g. 7K2Q-M9XD): 40 bits of SHA-256 of the canonical content."""
-    return fingerprint_of(where, rec, None)
+    # A record is never changed once checked, and its page, notices and search entry all show the
+    # code: it is worked out once per place.
+    known = rec.__dict__.get("_fingerprint")
+    if known is None or known[0] != where:
+        known = rec.__dict__["_fingerprint"] = (where, fingerprint_of(where, rec, None))
+    return known[1]
 
 
 def fingerprint_of(where: str, rec: Record, content: dict | None) -> str:

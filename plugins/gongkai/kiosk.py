@@ -404,13 +404,14 @@ def pages(ctx: render.Context, settings: Settings, version: str) -> Iterator[tup
     """(path inside the site folder, HTML) of the chooser, every township's and every village's kiosk page."""
     tree, today = ctx.tree, ctx.today
     choices = [Row(c.name, "", False, f"{len(c.townships)} 个乡镇", f"{c.slug}/") for c in tree.counties]
-    yield f"{FOLDER}index.html", _page("kiosk_chooser.html", FOLDER, ctx, settings, version, heading="村务公开触摸屏",
-                                       ask="请选择县", choices=choices, up=None)
+    if all(c.url for c in tree.counties):  # a county built as a site of its own: its chooser is kiosk/
+        yield f"{FOLDER}index.html", _page("kiosk_chooser.html", FOLDER, ctx, settings, version, heading="村务公开触摸屏",
+                                           ask="请选择县", choices=choices, up=None)
     for county in tree.counties:
         choices = [Row(t.name, "", False, f"{len(t.villages)} 个村", f"{t.slug}/") for t in county.townships]
         yield f"{url_of(county)}index.html", _page("kiosk_chooser.html", url_of(county), ctx, settings, version,
                                                    heading=f"{county.name}村务公开触摸屏", ask="请选择乡镇",
-                                                   choices=choices, up="../")
+                                                   choices=choices, up="../" if county.url else None)
         for township in county.townships:
             yield f"{url_of(township)}index.html", _page("kiosk_screen.html", url_of(township), ctx, settings, version,
                                                          screen=township_screen(township, today, settings))
@@ -424,7 +425,10 @@ def build_version(ctx: render.Context, settings: Settings) -> str:
     code, templates and static files, the settings and the build date). The same inputs give the
     same id, so rebuilding an unchanged site reloads no screen."""
     digest = hashlib.sha256(f"{ctx.today.isoformat()}\n{sorted(asdict(settings).items())}\n".encode())
-    for label, folder in (("data", Path(ctx.tree.root)), ("code", Path(__file__).parent)):
+    data = Path(ctx.tree.root)
+    if any(c.is_root for c in ctx.tree.counties):  # a county's own site changes with its own data only
+        data = data / ctx.tree.counties[0].slug
+    for label, folder in (("data", data), ("code", Path(__file__).parent)):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

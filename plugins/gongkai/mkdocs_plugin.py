@@ -6,10 +6,12 @@ so that this file is all there is to replace.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
 import re
+import time
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import feeds, kiosk, opendata, render, search
+from . import feeds, kiosk, opendata, produce, render, search, shard, sitebuild
 from .check import Result, check_tree
 from .config import build_date
 from .diagnostics import display_path
@@ -26,6 +28,19 @@ from .diagnostics import display_path
 log = logging.getLogger("mkdocs.plugins.gongkai")
 
 MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
+
+
+class _Clock:
+    """Logs each step of a build with the seconds it took."""
+
+    def __init__(self):
+        self.start = time.monotonic()
+
+    def log(self, what: str) -> None:
+        now = time.monotonic()
+        what = what.removeprefix("gongkai: ")
+        log.info(f"gongkai: {what}（{now - self.start:.1f} 秒）")
+        self.start = now
 
 
 class KioskConfig(base.Config):
@@ -44,18 +59,37 @@ class GongkaiConfig(base.Config):
     # The site's published address, for the QR codes on printed notices; MkDocs' site_url when empty.
     public_url = c.Type(str, default="")
     kiosk = c.SubConfig(KioskConfig)
+    # One county folder built as a site of its own, published at <public_url>/<county>/; or the portal
+    # over the counties (county.yml and township.yml only). GONGKAI_ONLY / GONGKAI_PORTAL=1 win (shard.py).
+    only = c.Type(str, default="")
+    portal = c.Type(bool, default=False)
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     result: Result | None = None
+    serving = False
+
+    def on_startup(self, command, dirty):
+        # While serving, a rebuild renders only the villages that changed, in this process: the
+        # dev server's threads make forking unsafe, and one village does not need more.
+        self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config):
         # Resolve paths once, against mkdocs.yml, so `mkdocs -f` from anywhere works.
         self.data_dir = Path(config.config_file_path).parent / self.config.data_dir
         try:
-            self.public_url = render.site_address(self.config.public_url, config.site_url)
+            self.only, self.portal = shard.mode(self.config.only, self.config.portal)
+        except ValueError as e:
+            raise PluginError(f"gongkai：{e}") from None
+        try:
+            self.public_url = shard.address(render.site_address(self.config.public_url, config.site_url), self.only)
+            if self.only and (config.site_url or self.public_url):  # MkDocs' sitemap, 404 page and canonical links
+                config.site_url = shard.address(render.normalise_url(config.site_url), self.only) or self.public_url
         except ValueError as e:
             raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
+        # what on_pre_build loads: every county, one county as the site's root, or the portal's areas only
+        self._check = shard.check_areas if self.portal else functools.partial(check_tree, only=self.only)
         try:
             self.kiosk = kiosk.Settings(**self.config.kiosk)
         except ValueError as e:
@@ -66,7 +100,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_pre_build(self, config):
         # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
         today = build_date()
-        self.result = check_tree(self.data_dir, today, reserved=self._site_names(config))
+        clock = _Clock()
+        self.result = self._check(self.data_dir, today, reserved=self._site_names(config))
+        clock.log(f"检查了 {len(self.result.tree.villages)} 个村的数据")
         self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
         for d in self.result.diagnostics:
             text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
@@ -74,6 +110,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.result.ok:
             raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
         search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
+        # MkDocs empties the site folder next: the old files are deleted while the new ones are made
+        self.clearing = None if self.dirty else sitebuild.clear_in_background(config.site_dir)
 
     def on_files(self, files: Files, config):
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
@@ -81,13 +119,26 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
         files.append(File.generated(config, kiosk.JS_PATH, content=kiosk.static("kiosk.js")))
         files.append(File.generated(config, kiosk.CSS_PATH, content=kiosk.static("kiosk.css")))
+        if self.portal:  # the portal: the hand-written pages and the list of the county sites
+            files.append(self._area_file(config, render.PORTAL_URL, self.config.nav_title, shard.portal_fragment(self.context)))
+            config.nav = self._nav(config.nav, files)
+            return files
+        if self.only:  # a county's own site: its page is the home page, in place of the hand-written one
+            if home := files.get_file_from_path("index.md"):
+                files.remove(home)
+            county = self.result.tree.counties[0]
+            config.site_name = f"{county.name}{config.site_name}"
+            files.append(self._area_file(config, county.url, county.name, shard.home_fragment(county, self.context)))
         # Each has its 督查 page (reached from it, not from the nav); several counties get a portal.
         if len(self.result.tree.counties) > 1:
             files.append(self._area_file(config, render.PORTAL_URL, self.config.nav_title, render.portal_fragment(self.context)))
+        clock = _Clock()
         for area in (a for c in self.result.tree.counties for a in (c, *c.townships)):
-            files.append(self._area_file(config, area.url, area.name, render.area_fragment(area, self.context)))
+            if area.url:  # not the home page of a county's own site (above)
+                files.append(self._area_file(config, area.url, area.name, render.area_fragment(area, self.context)))
             files.append(self._area_file(config, f"{area.url}ducha/", f"{area.name}村务公开督查",
                                          render.dashboard_fragment(area, self.context)))
+        clock.log("县和乡镇的汇总、督查页面")
         config.nav = self._nav(config.nav, files)
         return files
 
@@ -101,20 +152,35 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index: ours joins it
     def on_post_build(self, config):
+        try:
+            if not self.portal:  # the portal loads no village: boards, feeds, open data and kiosk pages are the county sites'
+                self._write_villages(config)
+        finally:
+            self.on_build_error(None)
+
+    def on_build_error(self, error):
+        if getattr(self, "clearing", None):  # the old site's files, deleted in the background
+            self.clearing.join()
+            self.clearing = None
+
+    def _write_villages(self, config):
         # Village boards and record pages are lean HTML of our own, written after the theme's pages.
-        count = render.write_pages(config.site_dir, render.lean_pages(self.context))
-        log.info(f"gongkai: 生成了 {count} 个村务和记录页面")
+        # Each step says how long it took: at county scale a build is minutes, and this shows where.
+        clock = _Clock()
+        done = produce.produce_villages(config.site_dir, self.context, produce.page_cache(self.context),
+                                        jobs=1 if self.serving else None)
+        clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存）")
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():  # absent when the search plugin is turned off
-            docs = search.documents(self.result.tree, self.context.today)
-            index.write_text(search.merge(index.read_text(encoding="utf-8"), docs), encoding="utf-8")
+            index.write_text(search.merge(index.read_text(encoding="utf-8"), done.search), encoding="utf-8")
+            clock.log("搜索索引加入了村务和记录")
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
-        log.info(feeds.write(config.site_dir, self.context, config.site_name))
+        clock.log(feeds.write(config.site_dir, self.context, config.site_name))
         # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
-        log.info(f"gongkai: 开放数据写了 {opendata.write_all(config.site_dir, self.result.tree)} 个文件")
+        clock.log(f"开放数据写了 {opendata.write_all(config.site_dir, self.result.tree, done.opendata)} 个文件")
         # Kiosk pages for the service centres' touch screens, and last the version file they poll:
         # a screen must never see a new version before everything it would reload into is written.
-        log.info(f"gongkai: 生成了 {kiosk.write(config.site_dir, self.context, self.kiosk)} 个触摸屏页面")
+        clock.log(f"生成了 {kiosk.write(config.site_dir, self.context, self.kiosk)} 个触摸屏页面")
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.
@@ -142,9 +208,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
              + [{html.escape(t.name): f"{t.url}index.md"} for t in county.townships]}
             for county in self.result.tree.counties
         ]
-        if len(self.result.tree.counties) > 1:
+        if len(self.result.tree.counties) > 1 or self.portal:
             tree.insert(0, {"全部县": f"{render.PORTAL_URL}index.md"})
+        if self.portal:  # the counties' pages are in their own sites
+            tree = tree[:1]
         section = {self.config.nav_title: tree}
+        if self.only:  # the county's page is the home page: the section lists its townships
+            name = html.escape(self.result.tree.counties[0].name)
+            section = {f"{name}各乡镇": tree[0][name][1:]}
         if not nav:
             pages = [f.src_uri for f in files.documentation_pages() if not f.generated_by]
             nav = sorted(pages, key=lambda p: (p != "index.md", p))
@@ -161,5 +232,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if what == "codes":
             return render.codes_page()
         if what == "columns":
-            return opendata.columns_doc("../" * page.url.count("/"))
+            doc = opendata.columns_doc("../" * page.url.count("/"))
+            return shard.portal_downloads(self.context, "../" * page.url.count("/"), doc) if self.portal else doc
         raise PluginError(f"{page.file.src_uri}: 不认识的标记 gongkai:{what}")

@@ -8,6 +8,7 @@ build is reproducible for a given build date.
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -53,7 +54,8 @@ class Meeting(Record):
 
 
 for _spec in (schema.CONSULTATION, schema.REVIEW, schema.RESOLUTION):
-    binds(_spec)(type(_spec.name.title(), (Meeting,), {}))
+    # module attributes (Consultation, Review, Resolution), so that pickle finds them by name
+    globals()[_spec.name.title()] = binds(_spec)(type(_spec.name.title(), (Meeting,), {}))
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,8 @@ class Decision(Record):
     kind = "decisions"
     kind_label = "决策"
 
-    @property
-    def steps(self) -> list[Step]:
+    @functools.cached_property  # a record never changes once checked; rules, pages and rollups all ask
+    def steps(self) -> tuple[Step, ...]:
         out = []
         for key, number, label, body in STEP_ORDER:
             rec = getattr(self, key)
@@ -122,9 +124,16 @@ class Decision(Record):
             if merged:
                 body = "与提议合并召开（一肩挑）"
             out.append(Step(key, number, label, body, rec, merged))
-        return out
+        return tuple(out)
 
     def timeline(self, village: "Village", today: date) -> Timeline:
+        known = self.__dict__.setdefault("_timelines", {})  # board, record page, 督查 and kiosk all ask
+        key = (village.url, today)
+        if key not in known:
+            known[key] = self._timeline(village, today)
+        return known[key]
+
+    def _timeline(self, village: "Village", today: date) -> Timeline:
         """The steps, each marked when it came late, is waiting too long, or broke a rule.
 
         Late means more than the county's max_step_days after the step before it. Step 6 is
@@ -314,7 +323,14 @@ class Village(Record):
 
     @property
     def url(self) -> str:
+        """The board's folder in the site being built (without the county in a county's own site)."""
         return f"{self.township.url}{self.slug}/"
+
+    @property
+    def slug_path(self) -> str:
+        """county/township/village/: the village's place in the data, the same in every build.
+        Fingerprints (核对码) are made from it, so a record keeps its code in a county's own site."""
+        return f"{self.county.slug}/{self.township.slug}/{self.slug}/"
 
     def records(self):
         yield from self.decisions
@@ -364,13 +380,18 @@ class Township(Record):
 
 @binds(schema.COUNTY)
 class County(Record):
+    # True when the county is built as a site of its own (`gongkai build --only`): its page is the
+    # site's home, so its url is "" and its townships' are "<township>/"; the site itself is
+    # published at <address>/<county>/, so every public URL is the same as in the whole site.
+    is_root = False
+
     def init_tree(self, slug: str) -> None:
         self.slug = slug
         self.townships: list[Township] = []
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return "" if self.is_root else f"{self.slug}/"
 
     def _rule(self, key: str, default: int) -> int:
         value = getattr(self.rules, key, None) if self.rules else None

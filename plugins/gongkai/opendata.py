@@ -329,25 +329,34 @@ def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[s
     }
 
 
-def write_all(site_dir: str | Path, tree: Tree) -> int:
-    """Write every level's data folder into the built site; returns the number of files written."""
+def village_parts(village: Village) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A village's rows of every table (CSV text) and its records of every kind (JSON texts): the
+    same at every level that lists the village, so made once (and kept with its pages in the cache)."""
+    return ({table.name: csv_rows(table, village) for table in TABLES},
+            {kind: json_records(kind, village) for kind in schema.RECORD_KINDS})
+
+
+def write_all(site_dir: str | Path, tree: Tree, parts: dict[str, tuple] | None = None) -> int:
+    """Write every level's data folder into the built site; returns the number of files written.
+    `parts`: village_parts by village URL, made beforehand (the others are made here)."""
     site = Path(site_dir)
+    parts = parts or {}
     count = 0
     top = _Level(site / FOLDER, "cunwu", "村务公开数据（全部）", True)
     for county in tree.counties:
-        c = _Level(site / county.url / FOLDER, _name(county.url), f"{county.name}村务公开数据", True)
+        # a county built as a site of its own (County.is_root) is the site: its files are the site's
+        c = _Level(site / county.url / FOLDER, _name(county.url), f"{county.name}村务公开数据", True) if county.url else top
         for township in county.townships:
             t = _Level(site / township.url / FOLDER, _name(township.url), f"{county.name}{township.name}村务公开数据", True)
             for village in township.villages:
-                rows = {table.name: csv_rows(table, village) for table in TABLES}
-                records = {kind: json_records(kind, village) for kind in schema.RECORD_KINDS}
+                rows, records = parts[village.url] if village.url in parts else village_parts(village)
                 v = _Level(site / village.url / FOLDER, _name(village.url),
                            f"{county.name}{township.name}{village.name}村务公开数据", False)
-                for level in (v, t, c, top):
+                for level in (v, t, c, top) if c is not top else (v, t, top):
                     level.add(village, rows, records)
                 count += v.close(tree.is_sample)
             count += t.close(tree.is_sample)
-        count += c.close(tree.is_sample)
+        count += c.close(tree.is_sample) if c is not top else 0
     return count + top.close(tree.is_sample)
 
 

@@ -248,7 +248,11 @@ class ListOf:
 class Spec:
     """A mapping with known fields, converted into an instance of `model`."""
 
+    by_name: dict[str, "Spec"] = {}  # records name their spec when pickled (the parse cache, worker processes)
+
     def __init__(self, name: str, label: str, fields: list[Field], model=None):
+        assert name not in Spec.by_name, name
+        Spec.by_name[name] = self
         self.name = name
         self.label = label
         self.fields = {f.key: f for f in fields}
@@ -313,13 +317,36 @@ class Record:
         self.lines = lines
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key, (self.line, 1))[0]
+        return self._lines().get(key, (self.line, 1))[0]
 
     def col_of(self, key: str) -> int:
-        return self.lines.get(key, (self.line, 1))[1]
+        return self._lines().get(key, (self.line, 1))[1]
+
+    def _lines(self) -> dict[str, tuple[int, int]]:
+        if type(self.lines) is str:  # as pickled: unpacked when a diagnostic first needs it
+            parts = self.lines.split()
+            self.lines = {parts[i]: (int(parts[i + 1]), int(parts[i + 2])) for i in range(0, len(parts), 3)}
+        return self.lines
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {getattr(self, 'id', '')} {self.path}:{self.line}>"
+
+    def __reduce__(self):
+        # The spec travels by name: it is code, the same in every process.
+        state = dict(self.__dict__)
+        spec = state.pop("spec")
+        # positions as one string ("id 3 5 title 4 7"), not a tuple and two ints per field: a county's
+        # records have millions of them, and the parse cache unpickles them all on every build
+        if type(self.lines) is dict:
+            state["lines"] = " ".join(f"{k} {line} {col}" for k, (line, col) in self.lines.items())
+        return _restore, (type(self), spec.name, state)
+
+
+def _restore(cls, spec_name: str, state: dict) -> Record:
+    rec = cls.__new__(cls)
+    rec.__dict__.update(state)
+    rec.spec = Spec.by_name[spec_name]
+    return rec
 
 
 # -- the file kinds -------------------------------------------------------------------------

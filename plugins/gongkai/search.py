@@ -69,21 +69,26 @@ def entry(location: str, title: str, text: str) -> dict[str, str]:
 def documents(tree: Tree, today) -> Iterator[dict[str, str]]:
     """An entry for every village board and every record page, in site order."""
     for village in tree.villages:
-        where = f"{village.county.name} {village.township.name}"
-        yield entry(village.url, f"{village.name}村务公开栏", "，".join(x for x in (where, village.introduction) if x))
-        for rec in village.records():
-            if rec.id:
-                title, text = _describe(village, rec, today)
-                yield entry(f"{village.url}{rec.id}/", title, f"{village.name} · {_code_words(village, rec)} · {text}")
+        yield from village_documents(village, today)
+
+
+def village_documents(village: Village, today) -> Iterator[dict[str, str]]:
+    """The entries of one village's board and record pages."""
+    where = f"{village.county.name} {village.township.name}"
+    yield entry(village.url, f"{village.name}村务公开栏", "，".join(x for x in (where, village.introduction) if x))
+    for rec in village.records():
+        if rec.id:
+            title, text = _describe(village, rec, today)
+            yield entry(f"{village.url}{rec.id}/", title, f"{village.name} · {_code_words(village, rec)} · {text}")
 
 
 def _code_words(village: Village, rec: Record) -> str:
     """The record's 核对码 as printed, and again without its dash: the search splits words at a
     dash, so 7K2Q-M9XD is found as 7K2Q and M9XD, and 7k2qm9xd (typed without it) by the second.
     First in the text, so that cutting a long summary short never cuts the code."""
-    codes = [integrity.fingerprint(village.url, rec)]
+    codes = [integrity.fingerprint(village.slug_path, rec)]
     # a notice printed before a correction carries the earlier code: it finds the record too
-    codes += [v.fingerprint_before for v in amendments.history(village.url, rec) if v.fingerprint_before]
+    codes += [v.fingerprint_before for v in amendments.history(village.slug_path, rec) if v.fingerprint_before]
     return "核对码 " + " ".join(f"{c} {c.replace('-', '')}" for c in codes)
 
 

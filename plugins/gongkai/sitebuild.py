@@ -4,6 +4,9 @@ MkDocs writes into the site folder as it goes, and strict mode only aborts after
 written, so a failed `mkdocs build` can leave half a new site over the old one. Here MkDocs
 builds into a fresh folder beside the site; the site is replaced only when that build succeeded,
 by two renames. MkDocs runs as a separate process: the core never imports it.
+
+`build_shards` builds each county as a site of its own and the portal over them, as parallel
+MkDocs processes, and puts them together (shard.py): a province is too big for one build.
 """
 
 from __future__ import annotations
@@ -12,30 +15,133 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import yaml
 
-def build(config_file: Path, site_dir: Path, strict: bool = False) -> int:
-    """Build the site into `site_dir`, leaving it untouched when the build fails; MkDocs' exit status."""
+from . import folders, shard
+
+
+def build(config_file: Path, site_dir: Path, strict: bool = False, only: str | None = None, portal: bool = False,
+          quiet: bool = False) -> int:
+    """Build the site into `site_dir`, leaving it untouched when the build fails; MkDocs' exit status.
+    `only`: one county folder as a site of its own; `portal`: the portal over the counties (shard.py).
+    `quiet`: MkDocs' log is printed only when the build fails (builds running side by side)."""
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
-    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+    fresh = folders.fresh_beside(site_dir, "building")
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file), "--site-dir", str(fresh)]
     if strict:
         command.append("--strict")
-    done = subprocess.run(command)
+    env = {k: v for k, v in os.environ.items() if k not in (shard.ONLY_ENV, shard.PORTAL_ENV)}
+    env.update({shard.ONLY_ENV: only} if only else {shard.PORTAL_ENV: "1"} if portal else {})
+    done = subprocess.run(command, env=env, capture_output=quiet, text=quiet)
     if done.returncode != 0:
+        if quiet:
+            print(done.stdout + done.stderr, end="", file=sys.stderr)
         shutil.rmtree(fresh, ignore_errors=True)
         kept = f"{site_dir} 保持上一次的内容" if site_dir.exists() else f"没有生成 {site_dir}"
         print(f"gongkai build: 构建失败，网站没有更新：{kept}。", file=sys.stderr)
         return done.returncode
-    if site_dir.exists():
-        site_dir.rename(old)
-    fresh.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    files = sum(1 for p in site_dir.rglob("*") if p.is_file())
-    print(f"gongkai build: 网站已生成到 {site_dir}（{files} 个文件）")
+    folders.swap_in(fresh, site_dir)
+    if not quiet:
+        files = sum(1 for p in site_dir.rglob("*") if p.is_file())
+        print(f"gongkai build: 网站已生成到 {site_dir}（{files} 个文件）")
     return 0
+
+
+class _TagsIgnored(yaml.SafeLoader):
+    """mkdocs.yml may hold MkDocs' own tags (!ENV, !!python/name:...): read past them."""
+
+
+_TagsIgnored.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def data_dir(config_file: Path) -> Path:
+    """The data folder the gongkai plugin of `config_file` reads (its `data_dir`, villages by default)."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TagsIgnored) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        config = {}
+    folder = "villages"
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    if isinstance(plugins, dict):  # MkDocs also takes the plugins as a mapping
+        plugins = [{name: options} for name, options in plugins.items()]
+    for plugin in plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("gongkai"), dict):
+            folder = str(plugin["gongkai"].get("data_dir") or folder)
+    return config_file.resolve().parent / folder
+
+
+def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: int | None = None) -> int:
+    """Every county as a site of its own and the portal, `jobs` MkDocs processes at a time, put
+    together into `site_dir` (the portal at the top, each county in `<county>/`). `site_dir` is
+    replaced only when every build succeeded. Progress is printed as each build ends."""
+    counties = shard.county_folders(data_dir(config_file))
+    if not counties:
+        print(f"gongkai build --shards: {data_dir(config_file)} 里没有县文件夹（有 county.yml 的文件夹）", file=sys.stderr)
+        return 2
+    site_dir = site_dir.resolve()
+    work = site_dir.with_name(f".{site_dir.name}.shards-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    parts = [*counties, shard.PORTAL_FOLDER]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(parts)))
+    print(f"gongkai build --shards: {len(counties)} 个县和总站，同时构建 {jobs} 个", flush=True)
+    start = time.monotonic()
+
+    def one(name: str) -> tuple[str, int, float]:
+        began = time.monotonic()
+        portal = name == shard.PORTAL_FOLDER
+        status = build(config_file, work / name, strict, only=None if portal else name, portal=portal, quiet=True)
+        return name, status, time.monotonic() - began
+
+    failed = []
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits for its MkDocs process
+            for n, future in enumerate(as_completed([pool.submit(one, name) for name in parts]), 1):
+                name, status, seconds = future.result()
+                what = "总站" if name == shard.PORTAL_FOLDER else name
+                print(f"[{n}/{len(parts)}] {what}：{'完成' if status == 0 else '失败'}（{seconds:.1f} 秒）", flush=True)
+                if status != 0:
+                    failed.append(what)
+        if failed:
+            kept = f"{site_dir} 保持上一次的内容" if site_dir.exists() else f"没有生成 {site_dir}"
+            print(f"gongkai build --shards: {'、'.join(failed)} 构建失败，网站没有更新：{kept}。", file=sys.stderr)
+            return 1
+        try:
+            files = shard.assemble(work / shard.PORTAL_FOLDER, {c: work / c for c in counties}, site_dir)
+        except shard.ShardError as e:
+            print(f"gongkai build --shards: {e}", file=sys.stderr)
+            return 2
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"gongkai build --shards: 网站已生成到 {site_dir}（总站和 {len(counties)} 个县，{files} 个文件，"
+          f"共 {time.monotonic() - start:.1f} 秒）")
+    return 0
+
+
+def clear_in_background(site_dir: str | Path) -> threading.Thread | None:
+    """Empty `site_dir` at once, deleting its old files in a thread while the new ones are made.
+
+    MkDocs empties the site folder before every build; for a county that is 50,000 files and
+    seconds of waiting on the disk, which a build can spend rendering instead. The old entries
+    are moved (renamed: instant) into a folder beside it, which the thread then deletes. Join
+    the thread before the build ends. Nothing is moved when the folder cannot be renamed into
+    (another disk): MkDocs then empties it as usual.
+    """
+    site_dir = Path(site_dir)
+    if not site_dir.is_dir():
+        return None
+    trash = site_dir.with_name(f".{site_dir.name}.trash-{os.getpid()}")
+    try:
+        trash.mkdir(exist_ok=True)
+        for entry in site_dir.iterdir():
+            entry.rename(trash / entry.name)
+    except OSError:
+        pass  # whatever was not moved is still in site_dir, where MkDocs deletes it
+    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                              name="gongkai-clear-site", daemon=True)
+    thread.start()
+    return thread

@@ -52,7 +52,7 @@ def find(tree: Tree, code: str) -> list[Match]:
         for r in v.records():
             if not r.id:
                 continue
-            if fingerprint(v.url, r) == code:
+            if fingerprint(v.slug_path, r) == code:
                 found.append(Match(v, r))
-            found += [Match(v, r, a) for a in history(v.url, r) if a.fingerprint_before == code]
+            found += [Match(v, r, a) for a in history(v.slug_path, r) if a.fingerprint_before == code]
     return found

@@ -1,0 +1,155 @@
+"""What a build can keep for the next one, named by the content it was made from.
+
+Two kinds, both in one folder (GONGKAI_CACHE, else .cache/gongkai beside the data folder;
+GONGKAI_CACHE=off turns caching off, as a cold benchmark needs):
+
+- parsed/: a data file's records and diagnostics, named by the file's path and bytes. A file
+  that did not change is not parsed, converted or checked field by field again.
+- pages/: a village's rendered pages, named by everything they are made from (see
+  `PageCache.digest`). A village that did not change is not rendered again.
+
+Both names include a digest of gongkai's own code and templates, so a new version of gongkai
+never reads what an older one wrote. A corrupt or unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import zlib
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of every source, template and static file of the gongkai package."""
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".html", ".css", ".js", ".txt", ".json"):
+            h.update(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def folder(data_root: str | Path) -> Path | None:
+    """The cache folder for a data folder, or None when caching is off."""
+    setting = os.environ.get("GONGKAI_CACHE", "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    return Path(setting) if setting else Path(data_root).resolve().parent / ".cache" / "gongkai"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: another build may be reading the same cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _prune(root: Path | None, used: set[str]) -> None:
+    """Drop the older entries of the places (files, villages) whose entries `used` names: each
+    keeps only its latest. Other places (another county built on its own) are left alone."""
+    if root is None or not root.is_dir():
+        return
+    places = {n.split(".")[0] for n in used}
+    for p in root.iterdir():
+        if p.name.split(".")[0] in places and p.name not in used:
+            p.unlink(missing_ok=True)
+
+
+def _place(path: Path) -> str:
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+
+
+class ParseCache:
+    """Records and diagnostics of one data file, by its path and content."""
+
+    def __init__(self, root: Path | None):
+        self.root = root / "parsed" if root else None
+        self.used: set[str] = set()
+
+    def name(self, path: Path, raw: bytes, kind: str) -> str:
+        h = hashlib.sha256(f"{code_version()}\0{kind}\0{path}\0".encode())
+        h.update(raw)
+        return f"{_place(path)}.{h.hexdigest()}"
+
+    def has(self, name: str) -> bool:
+        return self.root is not None and bool(name) and (self.root / name).is_file()
+
+    def get(self, name: str):
+        if self.root is None:
+            return None
+        self.used.add(name)
+        data = _read(self.root / name)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a half-written or foreign file: parse again
+            return None
+
+    def put(self, name: str, value) -> None:
+        if self.root is not None:
+            try:
+                _write(self.root / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only or full disk makes the next build slower, not wrong
+
+    def prune(self) -> None:
+        _prune(self.root, self.used)
+
+
+class PageCache:
+    """A village's rendered pages, by everything they are made from."""
+
+    def __init__(self, root: Path | None, *parts: str):
+        self.root = root / "pages" if root else None
+        self.build_key = "\0".join((code_version(), *parts))
+
+    def name(self, village) -> str:
+        """The pack's file name: the village's folder, then the digest of its pages' sources."""
+        return f"{_place(Path(village.path).parent)}.{self.digest(village)}"
+
+    def digest(self, village) -> str:
+        """The village's folder (every file in it), its township.yml and county.yml, its place in
+        the site, and the build: code, date, address. Nothing else goes into its pages."""
+        h = hashlib.sha256(f"{self.build_key}\0{village.url}\0".encode())
+        folder = Path(village.path).parent
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        for p in [*files, Path(village.township.path), Path(village.county.path)]:
+            h.update(f"{p}\0".encode())
+            h.update(p.read_bytes())
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def get(self, name: str) -> list[tuple[str, bytes]] | None:
+        if self.root is None:
+            return None
+        data = _read(self.root / name)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(zlib.decompress(data))
+        except Exception:
+            return None
+
+    def put(self, name: str, pages: list[tuple[str, bytes]]) -> None:
+        if self.root is not None:
+            try:
+                _write(self.root / name, zlib.compress(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            except OSError:
+                pass
+
+    def prune(self, used: set[str]) -> None:
+        _prune(self.root, used)
