@@ -123,3 +123,22 @@ def test_a_record_keeps_its_content_and_positions_through_the_cache():
             assert (a.line_of(key), a.col_of(key)) == (b.line_of(key), b.col_of(key))
         if a.resolution is not None:
             assert type(b.resolution) is type(a.resolution) and b.resolution.passed == a.resolution.passed
+
+
+def test_rebuilding_in_place_gives_the_site_a_fresh_build_gives(first, tmp_path):
+    """`mkdocs build` again into the same folder (and every rebuild of `mkdocs serve`): an unchanged
+    village's folder is moved back from the last build, a changed one is written afresh."""
+    project, tmp, _, cold = first
+    log, again = build(project, tmp / "cold")
+    assert rendered(log) == 0 and again == cold
+    village = villages(project)[-1]
+    decisions = sorted((village / "decisions").glob("*.yml"))[-1]
+    text = decisions.read_text(encoding="utf-8")
+    title = re.search(r"^\s*title: (.+)$", text, re.M)[1]
+    decisions.write_text(text.replace(title, title + "（改）", 1), encoding="utf-8")
+    log, edited = build(project, tmp / "cold")
+    assert rendered(log) == 1
+    _, fresh = build(project, tmp_path / "fresh", GONGKAI_CACHE="off")
+    assert edited.keys() == fresh.keys()
+    assert [k for k in fresh if edited[k] != fresh[k]] == []
+    assert not [p.name for p in tmp.iterdir() if p.name.startswith(".")]  # nothing of the old site is left

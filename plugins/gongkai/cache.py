@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import pickle
 import zlib
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent
+SITES_KEPT = 20  # site folders whose villages' packs are remembered
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,3 +155,29 @@ class PageCache:
 
     def prune(self, used: set[str]) -> None:
         _prune(self.root, used)
+
+    def _site_file(self, site_dir: str | Path) -> Path | None:
+        if self.root is None:
+            return None
+        return self.root.parent / "sites" / f"{_place(Path(site_dir))}.json"
+
+    def written(self, site_dir: str | Path) -> dict[str, str]:
+        """The pack of each village (by URL) the last build wrote into `site_dir`."""
+        path = self._site_file(site_dir)
+        try:
+            found = json.loads(path.read_text(encoding="utf-8")) if path else {}
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def remember(self, site_dir: str | Path, packs: dict[str, str]) -> None:
+        path = self._site_file(site_dir)
+        if path is None:
+            return
+        try:
+            _write(path, json.dumps(packs, sort_keys=True).encode("utf-8"))
+            # one list per site folder built into; `gongkai build` builds into a new folder each time
+            for stale in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-SITES_KEPT]:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -110,8 +110,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.result.ok:
             raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
         search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
-        # MkDocs empties the site folder next: the old files are deleted while the new ones are made
-        self.clearing = None if self.dirty else sitebuild.clear_in_background(config.site_dir)
+        # MkDocs empties the site folder next: the old files are set aside, unchanged villages are moved back
+        self.old_site = None if self.dirty else sitebuild.OldSite(config.site_dir)
 
     def on_files(self, files: Files, config):
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
@@ -159,16 +159,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.on_build_error(None)
 
     def on_build_error(self, error):
-        if getattr(self, "clearing", None):  # the old site's files, deleted in the background
-            self.clearing.join()
-            self.clearing = None
+        if getattr(self, "old_site", None):  # what is left of the last build is deleted by now
+            self.old_site.finish()
+            self.old_site = None
 
     def _write_villages(self, config):
         # Village boards and record pages are lean HTML of our own, written after the theme's pages.
         # Each step says how long it took: at county scale a build is minutes, and this shows where.
         clock = _Clock()
         done = produce.produce_villages(config.site_dir, self.context, produce.page_cache(self.context),
-                                        jobs=1 if self.serving else None)
+                                        jobs=1 if self.serving else None, old_site=self.old_site)
+        if self.old_site:
+            self.old_site.discard()
         clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存）")
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():  # absent when the search plugin is turned off

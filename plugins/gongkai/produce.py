@@ -9,6 +9,7 @@ change since a build that cached it is not rendered at all: its pages are copied
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from . import cache, opendata, render, search, workers
 from .cache import PageCache
 from .model import Village
 from .render import Context
+from .sitebuild import OldSite
 
 
 @dataclass
@@ -41,10 +43,13 @@ def village_outputs(village: Village, ctx: Context) -> tuple[list[tuple[str, byt
 
 
 def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache | None = None,
-                     jobs: int | None = None) -> Produced:
-    """Write every lean page, and make the villages' search entries and open-data rows."""
+                     jobs: int | None = None, old_site: OldSite | None = None) -> Produced:
+    """Write every lean page, and make the villages' search entries and open-data rows.
+
+    `old_site`: the last build's files, set aside; a village whose pages are the ones it holds
+    (the same pack as then) is moved back whole rather than written again."""
     site_dir = Path(site_dir)
-    count = render.write_pages(site_dir, render.duban_pages(ctx))
+    before = pages_cache.written(site_dir) if pages_cache and old_site else {}
 
     def one(village: Village) -> tuple[int, str, bool, list, tuple]:
         name = pages_cache.name(village) if pages_cache else ""
@@ -55,15 +60,21 @@ def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache 
             if pages_cache:
                 pages_cache.put(name, made)
         pages, docs, parts = made
-        for rel, data in pages:
-            target = site_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        if not fresh and before.get(village.url) == name and old_site.take(village.url):
+            # its pages are in place again; what other steps write into its folder they write afresh
+            shutil.rmtree(site_dir / village.url / "duban", ignore_errors=True)
+        else:
+            for rel, data in pages:
+                target = site_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
         return len(pages), name, fresh, docs, parts
 
     done = workers.map_items(one, ctx.tree.villages, jobs)
+    count = render.write_pages(site_dir, render.duban_pages(ctx))  # after the villages: into their folders
     if pages_cache:
         pages_cache.prune({name for _, name, *_ in done})
+        pages_cache.remember(site_dir, {v.url: d[1] for v, d in zip(ctx.tree.villages, done)})
     return Produced(
         pages=count + sum(d[0] for d in done),
         rendered=sum(1 for d in done if d[2]),

@@ -122,26 +122,47 @@ def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: 
     return 0
 
 
-def clear_in_background(site_dir: str | Path) -> threading.Thread | None:
-    """Empty `site_dir` at once, deleting its old files in a thread while the new ones are made.
+class OldSite:
+    """The last build's files, set aside when a build starts (MkDocs would delete them): a village
+    whose pages did not change is moved back whole, the rest is deleted while the build goes on.
 
-    MkDocs empties the site folder before every build; for a county that is 50,000 files and
-    seconds of waiting on the disk, which a build can spend rendering instead. The old entries
-    are moved (renamed: instant) into a folder beside it, which the thread then deletes. Join
-    the thread before the build ends. Nothing is moved when the folder cannot be renamed into
+    For a county, emptying the site folder and writing it again are 50,000 files each way and
+    seconds on the disk. Moving the old entries aside is a rename each; moving an unchanged
+    village's folder back is one more. Nothing is set aside when the folder cannot be renamed into
     (another disk): MkDocs then empties it as usual.
     """
-    site_dir = Path(site_dir)
-    if not site_dir.is_dir():
-        return None
-    trash = site_dir.with_name(f".{site_dir.name}.trash-{os.getpid()}")
-    try:
-        trash.mkdir(exist_ok=True)
-        for entry in site_dir.iterdir():
-            entry.rename(trash / entry.name)
-    except OSError:
-        pass  # whatever was not moved is still in site_dir, where MkDocs deletes it
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
-                              name="gongkai-clear-site", daemon=True)
-    thread.start()
-    return thread
+
+    def __init__(self, site_dir: str | Path):
+        self.site_dir = Path(site_dir)
+        self.trash = self.site_dir.with_name(f".{self.site_dir.name}.trash-{os.getpid()}")
+        self.deleting: threading.Thread | None = None
+        try:
+            shutil.rmtree(self.trash, ignore_errors=True)
+            self.trash.mkdir(parents=True)
+            for entry in self.site_dir.iterdir() if self.site_dir.is_dir() else ():
+                entry.rename(self.trash / entry.name)
+        except OSError:
+            pass  # whatever was not moved is still in site_dir, where MkDocs deletes it
+
+    def take(self, folder: str) -> bool:
+        """Move the old site's `folder` (a path inside the site) back into place; False when it has none."""
+        old, new = self.trash / folder, self.site_dir / folder
+        if not old.is_dir() or new.exists():
+            return False
+        try:
+            new.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(new)
+        except OSError:
+            return False
+        return True
+
+    def discard(self) -> None:
+        """Delete what was not taken back, in a thread: call finish() before the build ends."""
+        if self.deleting is None:
+            self.deleting = threading.Thread(target=shutil.rmtree, args=(self.trash,), kwargs={"ignore_errors": True},
+                                             name="gongkai-old-site", daemon=True)
+            self.deleting.start()
+
+    def finish(self) -> None:
+        self.discard()
+        self.deleting.join()
