@@ -43,6 +43,14 @@ def villages(project: Path) -> list[Path]:
     return sorted(p.parent for p in (project / "villages").glob("*/*/*/village.yml"))
 
 
+def edit(village: Path, kind: str, field: str, added: str) -> None:
+    """A clerk's edit: `added` at the end of the first `field` in the village's latest file of `kind`."""
+    path = sorted((village / kind).glob("*.yml"))[-1]
+    text = path.read_text(encoding="utf-8")
+    value = re.search(rf"^\s*{field}: (.+)$", text, re.M)[1]
+    path.write_text(text.replace(value, value + added, 1), encoding="utf-8")
+
+
 def test_a_second_build_is_the_same_site_from_the_cache(first):
     project, tmp, cold_log, cold = first
     assert rendered(cold_log) == len(villages(project)) > 3
@@ -55,10 +63,7 @@ def test_a_second_build_is_the_same_site_from_the_cache(first):
 def test_a_changed_file_renders_its_village_again_and_only_it(first, tmp_path):
     project, _, _, cold = first
     village = villages(project)[0]
-    pledges = sorted((village / "pledges").glob("*.yml"))[-1]
-    text = pledges.read_text(encoding="utf-8")
-    what = re.search(r"^\s*what: (.+)$", text, re.M)[1]
-    pledges.write_text(text.replace(what, what + "（已更新）", 1), encoding="utf-8")
+    edit(village, "pledges", "what", "（已更新）")
     log, files = build(project, tmp_path / "site")
     assert rendered(log) == 1
     prefix = village.relative_to(project / "villages").as_posix() + "/"
@@ -132,10 +137,7 @@ def test_rebuilding_in_place_gives_the_site_a_fresh_build_gives(first, tmp_path)
     log, again = build(project, tmp / "cold")
     assert rendered(log) == 0 and again == cold
     village = villages(project)[-1]
-    decisions = sorted((village / "decisions").glob("*.yml"))[-1]
-    text = decisions.read_text(encoding="utf-8")
-    title = re.search(r"^\s*title: (.+)$", text, re.M)[1]
-    decisions.write_text(text.replace(title, title + "（改）", 1), encoding="utf-8")
+    edit(village, "decisions", "title", "（改）")
     log, edited = build(project, tmp / "cold")
     assert rendered(log) == 1
     _, fresh = build(project, tmp_path / "fresh", GONGKAI_CACHE="off")
