@@ -55,7 +55,7 @@ test: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 # County-scale benchmarks (issue: a whole county in seconds): medians of repeated runs, per size.
-BENCH_SIZES ?= 50,100,300,600
+BENCH_SIZES ?= 50,100,300,500,600
 BENCH_REPEAT ?= 3
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)

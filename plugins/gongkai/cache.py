@@ -77,9 +77,12 @@ def _place(path: Path) -> str:
 class ParseCache:
     """Records and diagnostics of one data file, by its path and content."""
 
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, memory: dict | None = None):
         self.root = root / "parsed" if root else None
         self.used: set[str] = set()
+        # `mkdocs serve` keeps what it read from one rebuild to the next: a file that did not change
+        # is the same objects again, not unpickled again (records never change once checked)
+        self.memory = memory
 
     def name(self, path: Path, raw: bytes, kind: str) -> str:
         h = hashlib.sha256(f"{code_version()}\0{kind}\0{path}\0".encode())
@@ -93,13 +96,18 @@ class ParseCache:
         if self.root is None:
             return None
         self.used.add(name)
+        if self.memory is not None and name in self.memory:
+            return self.memory[name]
         data = _read(self.root / name)
         if data is None:
             return None
         try:
-            return pickle.loads(data)
+            value = pickle.loads(data)
         except Exception:  # a half-written or foreign file: parse again
             return None
+        if self.memory is not None:
+            self.memory[name] = value
+        return value
 
     def put(self, name: str, value) -> None:
         if self.root is not None:
@@ -107,9 +115,14 @@ class ParseCache:
                 _write(self.root / name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:
                 pass  # a read-only or full disk makes the next build slower, not wrong
+            if self.memory is not None:
+                self.memory[name] = value
 
     def prune(self) -> None:
         _prune(self.root, self.used)
+        if self.memory is not None:
+            for name in set(self.memory) - self.used:
+                del self.memory[name]
 
 
 class PageCache:

@@ -47,11 +47,12 @@ class Result:
 class _Builder:
     only: str | None = None  # the one county folder to read (check_tree's `only`); None: all of them
 
-    def __init__(self, root: Path, reserved: Iterable[str] = (), cache_root: Path | None = None):
+    def __init__(self, root: Path, reserved: Iterable[str] = (), cache_root: Path | None = None,
+                 memory: dict | None = None):
         self.root = root
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
-        self.cache = ParseCache(cache_root)
+        self.cache = ParseCache(cache_root, memory)
 
     def entries(self, folder: Path) -> list[Path]:
         """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
@@ -238,13 +239,15 @@ class _Builder:
 
 
 def check_tree(root: str | Path, today: date | None = None, since: str | Path | None = None,
-               reserved: Iterable[str] = (), only: str | None = None) -> Result:
+               reserved: Iterable[str] = (), only: str | None = None, memory: dict | None = None) -> Result:
     """Load and check everything under the data folder `root`; with `since` (the data folder as
     published, e.g. exported from main), also every silent change to a published record.
     `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take.
-    `only`: read the one county folder of that name, the root of a site of its own (County.is_root)."""
+    `only`: read the one county folder of that name, the root of a site of its own (County.is_root).
+    `memory`: a dict kept from one call to the next (`mkdocs serve`): unchanged files' records
+    are taken from it as they are."""
     root = Path(root)
-    builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None)
+    builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None, memory)
     builder.only = only
     if not root.is_dir():
         builder.report(root, "GK111", "找不到数据文件夹")

@@ -30,6 +30,11 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
 
 
+# What `mkdocs serve` keeps from one rebuild to the next (each rebuild makes a new plugin object):
+# the records of unchanged files, and the search entries and open-data rows of unchanged villages.
+_SERVED: dict[str, dict] = {}
+
+
 class _Clock:
     """Logs each step of a build with the seconds it took."""
 
@@ -89,7 +94,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         except ValueError as e:
             raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
         # what on_pre_build loads: every county, one county as the site's root, or the portal's areas only
-        self._check = shard.check_areas if self.portal else functools.partial(check_tree, only=self.only)
+        self._check = shard.check_areas if self.portal else functools.partial(
+            check_tree, only=self.only, memory=_SERVED.setdefault("parsed", {}) if self.serving else None)
         try:
             self.kiosk = kiosk.Settings(**self.config.kiosk)
         except ValueError as e:
@@ -168,7 +174,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Each step says how long it took: at county scale a build is minutes, and this shows where.
         clock = _Clock()
         done = produce.produce_villages(config.site_dir, self.context, produce.page_cache(self.context),
-                                        jobs=1 if self.serving else None, old_site=self.old_site)
+                                        jobs=1 if self.serving else None, old_site=self.old_site,
+                                        memory=_SERVED.setdefault("villages", {}) if self.serving else None)
         if self.old_site:
             self.old_site.discard()
         clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存）")

@@ -127,8 +127,10 @@ class Decision(Record):
         return tuple(out)
 
     def timeline(self, village: "Village", today: date) -> Timeline:
-        known = self.__dict__.setdefault("_timelines", {})  # board, record page, 督查 and kiosk all ask
-        key = (village.url, today)
+        # board, record page, 督查 and kiosk all ask; kept on the village, which a build sets up
+        # afresh (init_tree), since it depends on the village's other records too
+        known = village.timelines
+        key = (self.id, id(self), today)
         if key not in known:
             known[key] = self._timeline(village, today)
         return known[key]
@@ -316,6 +318,7 @@ class Village(Record):
         self.funds: list[FundPeriod] = []
         self.pledges: list[Pledge] = []
         self.completed: list[CompletedMatter] = []
+        self.timelines: dict = {}  # Decision.timeline's answers for this build
 
     @property
     def county(self) -> "County":

@@ -43,16 +43,28 @@ def village_outputs(village: Village, ctx: Context) -> tuple[list[tuple[str, byt
 
 
 def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache | None = None,
-                     jobs: int | None = None, old_site: OldSite | None = None) -> Produced:
+                     jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Produced:
     """Write every lean page, and make the villages' search entries and open-data rows.
 
     `old_site`: the last build's files, set aside; a village whose pages are the ones it holds
-    (the same pack as then) is moved back whole rather than written again."""
+    (the same pack as then) is moved back whole rather than written again. `memory`: a dict kept
+    from one call to the next (`mkdocs serve`): such a village's search entries and open-data
+    rows are taken from it, its pack is not even read."""
     site_dir = Path(site_dir)
     before = pages_cache.written(site_dir) if pages_cache and old_site else {}
 
+    def moved_back(village: Village, name: str) -> bool:
+        """The village's folder from the last build, put back when it holds these very pages."""
+        if old_site is None or before.get(village.url) != name or not old_site.take(village.url):
+            return False
+        shutil.rmtree(site_dir / village.url / "duban", ignore_errors=True)  # written afresh, after the villages
+        return True
+
     def one(village: Village) -> tuple[int, str, bool, list, tuple]:
         name = pages_cache.name(village) if pages_cache else ""
+        if memory is not None and name in memory and moved_back(village, name):
+            count, docs, parts = memory[name]
+            return count, name, False, docs, parts
         made = pages_cache.get(name) if pages_cache else None
         fresh = made is None
         if fresh:
@@ -60,10 +72,7 @@ def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache 
             if pages_cache:
                 pages_cache.put(name, made)
         pages, docs, parts = made
-        if not fresh and before.get(village.url) == name and old_site.take(village.url):
-            # its pages are in place again; what other steps write into its folder they write afresh
-            shutil.rmtree(site_dir / village.url / "duban", ignore_errors=True)
-        else:
+        if fresh or not moved_back(village, name):
             for rel, data in pages:
                 target = site_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +80,9 @@ def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache 
         return len(pages), name, fresh, docs, parts
 
     done = workers.map_items(one, ctx.tree.villages, jobs)
+    if memory is not None:
+        memory.clear()
+        memory.update((d[1], (d[0], d[3], d[4])) for d in done if d[1])
     count = render.write_pages(site_dir, render.duban_pages(ctx))  # after the villages: into their folders
     if pages_cache:
         pages_cache.prune({name for _, name, *_ in done})
