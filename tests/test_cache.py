@@ -144,3 +144,31 @@ def test_rebuilding_in_place_gives_the_site_a_fresh_build_gives(first, tmp_path)
     assert edited.keys() == fresh.keys()
     assert [k for k in fresh if edited[k] != fresh[k]] == []
     assert not [p.name for p in tmp.iterdir() if p.name.startswith(".")]  # nothing of the old site is left
+
+
+def test_parsing_in_parallel_reports_what_one_process_reports(tmp_path):
+    """A county's year files are parsed by several processes at once (from PREFETCH_FROM files on):
+    the check must say exactly what one process says, errors in several villages included."""
+    from gongkai.check import PREFETCH_FROM
+
+    data = tmp_path / "villages"
+    done = subprocess.run([str(BIN / "gongkai"), "sample", "--villages", "14", "--years", "5", "--seed", "3",
+                           "--today", "2026-11-22", str(data)], env=env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    year_files = sorted(data.glob("*/*/*/*/*.yml"))
+    assert len(year_files) > PREFETCH_FROM
+    broken = [f for f in year_files if f.parent.name == "funds"][::25][:3]
+    for f in broken:
+        f.write_text(f.read_text(encoding="utf-8").replace("published: ", "published: 2024年", 1), encoding="utf-8")
+
+    def check(**extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "gongkai"), "check", str(data)], cwd=tmp_path, env=env(**extra),
+                              capture_output=True, text=True, timeout=300)
+
+    parallel, cached = check(GONGKAI_JOBS="2"), check(GONGKAI_JOBS="2")
+    alone = check(GONGKAI_JOBS="1", GONGKAI_CACHE="off")
+    assert parallel.returncode == cached.returncode == alone.returncode == 1
+    assert parallel.stdout == cached.stdout == alone.stdout
+    assert sorted({line.split(":")[0] for line in alone.stdout.splitlines() if "GK204" in line}) == \
+        sorted(f.relative_to(tmp_path).as_posix() for f in broken)
+    assert len(list((tmp_path / ".cache" / "gongkai" / "parsed").iterdir())) >= len(year_files)
