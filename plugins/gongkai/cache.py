@@ -5,7 +5,7 @@ GONGKAI_CACHE=off turns caching off, as a cold benchmark needs):
 
 - parsed/: a data file's records and diagnostics, named by the file's path and bytes. A file
   that did not change is not parsed, converted or checked field by field again.
-- pages/: a village's rendered pages, named by everything they are made from (see
+- pages/: a village's pages, search entries and open-data rows, named by everything they are made from (see
   `PageCache.digest`). A village that did not change is not rendered again.
 
 Both names include a digest of gongkai's own code and templates, so a new version of gongkai
@@ -84,9 +84,9 @@ class ParseCache:
         # is the same objects again, not unpickled again (records never change once checked)
         self.memory = memory
 
-    def name(self, path: Path, raw: bytes, kind: str) -> str:
-        h = hashlib.sha256(f"{code_version()}\0{kind}\0{path}\0".encode())
-        h.update(raw)
+    def name(self, path: Path, content: str, kind: str) -> str:
+        """`content`: the SHA-256 of the file's bytes."""
+        h = hashlib.sha256(f"{code_version()}\0{kind}\0{path}\0{content}".encode())
         return f"{_place(path)}.{h.hexdigest()}"
 
     def has(self, name: str) -> bool:
@@ -132,20 +132,19 @@ class PageCache:
         self.root = root / "pages" if root else None
         self.build_key = "\0".join((code_version(), *parts))
 
-    def name(self, village) -> str:
+    def name(self, village, digests: dict[str, str]) -> str:
         """The pack's file name: the village's folder, then the digest of its pages' sources."""
-        return f"{_place(Path(village.path).parent)}.{self.digest(village)}"
+        return f"{_place(Path(village.path).parent)}.{self.digest(village, digests)}"
 
-    def digest(self, village) -> str:
-        """The village's folder (every file in it), its township.yml and county.yml, its place in
-        the site, and the build: code, date, address. Nothing else goes into its pages."""
+    def digest(self, village, digests: dict[str, str]) -> str:
+        """The village's files (village.yml and those its records come from), its township.yml
+        and county.yml, its place in the site, and the build: code, date, address. Nothing else
+        goes into its pages. `digests`: each file's content hash, as the check read it (Tree.digests)."""
         h = hashlib.sha256(f"{self.build_key}\0{village.url}\0".encode())
-        folder = Path(village.path).parent
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        for p in [*files, Path(village.township.path), Path(village.county.path)]:
-            h.update(f"{p}\0".encode())
-            h.update(p.read_bytes())
-            h.update(b"\0")
+        files = {village.path, village.township.path, village.county.path, *(r.path for r in village.records())}
+        for path in sorted(files):
+            content = digests.get(path) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            h.update(f"{path}\0{content}\0".encode())
         return h.hexdigest()
 
     def get(self, name: str) -> list[tuple[str, bytes]] | None:

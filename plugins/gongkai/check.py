@@ -6,6 +6,7 @@ model and every diagnostic from every file, never stopping at the first problem.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class _Builder:
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
         self.cache = ParseCache(cache_root, memory)
+        self.digests: dict[str, str | None] = {}  # _content's answers, by path
 
     def entries(self, folder: Path) -> list[Path]:
         """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
@@ -74,11 +76,8 @@ class _Builder:
     def cached(self, path: Path, kind: str, make):
         """make()'s result for a file, and its diagnostics, from the cache when the file's bytes
         were seen before (by this version of gongkai): parsing and converting is most of a check."""
-        try:
-            raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-        except OSError:
-            raw = None
-        name = self.cache.name(path, raw, kind) if raw is not None else None
+        content = self._content(path)
+        name = self.cache.name(path, content, kind) if content else None
         hit = self.cache.get(name) if name else None
         if hit is not None:
             value, diags = hit
@@ -165,10 +164,20 @@ class _Builder:
         workers.map_items(parse, files, jobs)
 
     def _name(self, path: Path, spec: schema.Spec) -> str:
-        try:
-            return self.cache.name(path, path.read_bytes(), f"list of {spec.name}")
-        except OSError:
-            return ""
+        content = self._content(path)
+        return self.cache.name(path, content, f"list of {spec.name}") if content else ""
+
+    def _content(self, path: Path) -> str | None:
+        """The SHA-256 of a data file's bytes, read once a check (None when unreadable or too big):
+        the cache, the rendered villages' cache and the kiosk's version are all named by it."""
+        key = str(path)
+        if key not in self.digests:
+            try:
+                raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+            except OSError:
+                raw = None
+            self.digests[key] = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        return self.digests[key]
 
     def build(self) -> Tree:
         tree = Tree(str(self.root))
@@ -257,6 +266,7 @@ def check_tree(root: str | Path, today: date | None = None, since: str | Path | 
         return Result(Tree(str(root)), builder.diags)
     builder.prefetch()
     tree = builder.build()
+    tree.digests = {path: d for path, d in builder.digests.items() if d}
     builder.cache.prune()
     for county in tree.counties if only is not None else ():
         county.is_root = True

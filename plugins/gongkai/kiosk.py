@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import render
+from . import cache, render
 from .model import Decision, FundPeriod, Pledge, Township, Village, period_label, zh_date
 from .schema import Record
 
@@ -424,14 +424,11 @@ def build_version(ctx: render.Context, settings: Settings) -> str:
     """The build's id: a hash of what the kiosk pages are made from (the data files, gongkai's own
     code, templates and static files, the settings and the build date). The same inputs give the
     same id, so rebuilding an unchanged site reloads no screen."""
-    digest = hashlib.sha256(f"{ctx.today.isoformat()}\n{sorted(asdict(settings).items())}\n".encode())
-    data = Path(ctx.tree.root)
-    if any(c.is_root for c in ctx.tree.counties):  # a county's own site changes with its own data only
-        data = data / ctx.tree.counties[0].slug
-    for label, folder in (("data", data), ("code", Path(__file__).parent)):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hashlib.sha256(f"{ctx.today.isoformat()}\n{sorted(asdict(settings).items())}\ncode {cache.code_version()}\n".encode())
+    # the data files as the check read them (a county's own site: its own files only), wherever the folder is
+    files = sorted((Path(os.path.relpath(p, ctx.tree.root)).as_posix(), d) for p, d in ctx.tree.digests.items())
+    for rel, content in files:
+        digest.update(f"data/{rel}\n{content}\n".encode())
     return digest.hexdigest()[:16]
 
 

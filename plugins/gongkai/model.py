@@ -429,6 +429,7 @@ class Tree:
 
     root: str
     counties: list[County] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each file read, by path
 
     @property
     def townships(self) -> list[Township]:

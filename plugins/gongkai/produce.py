@@ -61,7 +61,7 @@ def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache 
         return True
 
     def one(village: Village) -> tuple[int, str, bool, list, tuple]:
-        name = pages_cache.name(village) if pages_cache else ""
+        name = pages_cache.name(village, ctx.tree.digests) if pages_cache else ""
         if memory is not None and name in memory and moved_back(village, name):
             count, docs, parts = memory[name]
             return count, name, False, docs, parts
