@@ -742,3 +742,22 @@ def test_the_guide_documents_every_setting():
         assert re.search(rf"^\| `{name}` \| {default:g} \|", guide, re.M), name
     for key in ("slide", "idle", "warn", "poll"):
         assert f"`{key}`" in guide
+
+
+def test_a_village_page_made_beforehand_is_the_page_made_whole(monkeypatch):
+    """A village's kiosk page is made with its other pages (in parallel, or kept from the last
+    build) and takes the build's version when written: the same page as made whole. A village
+    whose own text holds the version's slot mark is made whole, never cut at its text."""
+    tree = check_tree(REPO / "villages", date.fromisoformat(BUILD_DATE)).tree
+    ctx = render.Context(tree, date.fromisoformat(BUILD_DATE), str(REPO))
+    settings = kiosk.Settings()
+    whole = dict(kiosk.pages(ctx, settings, "0123456789abcdef"))
+    made = {v.url: kiosk.village_page(v, ctx, settings) for v in tree.villages}
+    assert all(made.values())
+    assert dict(kiosk.pages(ctx, settings, "0123456789abcdef", made)) == whole
+    village = tree.villages[0]
+    monkeypatch.setattr(kiosk, "_SLOT", village.name)
+    assert kiosk.village_page(village, ctx, settings) is None
+    made[village.url] = None
+    monkeypatch.undo()
+    assert dict(kiosk.pages(ctx, settings, "0123456789abcdef", made)) == whole

@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import re
+import subprocess
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import BIN, BUILD_DATE, REPO, env
 from htmltext import parse, text
 
 from gongkai import opendata, render, schema
@@ -165,6 +166,34 @@ def test_township_county_and_site_files_are_their_villages_in_order(sample_site)
             assert body(county.relative_to(DATA), name) == joined, (county, name)
         everything = [r for c in sorted(p.parent for p in DATA.glob("*/county.yml")) for r in body(c.relative_to(DATA), name)]
         assert body(Path(), name) == everything, name
+
+
+def test_a_site_of_one_county_has_the_countys_files(tmp_path):
+    """With one county the site's download is the county's: the same bytes (linked, not written
+    twice), each level's datapackage.json naming its own level and its files' sizes."""
+    from datetime import date
+
+    from gongkai.check import check_tree
+
+    data = tmp_path / "villages"
+    done = subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", "5", "--years", "2",
+                           "--seed", "4", "--today", BUILD_DATE, str(data)], env=env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    tree = check_tree(data, date.fromisoformat(BUILD_DATE)).tree
+    site = tmp_path / "site"
+    opendata.write_all(site, tree)
+    county = tree.counties[0]
+    for name in FILES - {"datapackage.json"}:
+        assert (site / "data" / name).read_bytes() == (site / county.url / "data" / name).read_bytes(), name
+    # and are the villages' rows, in order
+    rows = lambda rel: list(csv.reader(io.StringIO((site / rel / "data" / "funds-entries.csv").read_text(encoding="utf-8-sig"))))[1:]  # noqa: E731
+    assert rows("") == [r for v in tree.villages for r in rows(v.url)] != []
+    top, own = (json.loads((site / rel / "data" / "datapackage.json").read_text(encoding="utf-8")) for rel in ("", county.url))
+    assert (top["name"], own["name"]) == ("cunwu", f"cunwu-{county.slug}")
+    assert [r["bytes"] for r in top["resources"]] == [r["bytes"] for r in own["resources"]]
+    assert [r["bytes"] for r in top["resources"]] == [(site / "data" / r["path"]).stat().st_size for r in top["resources"]]
+    report = frictionless.validate(str(site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
 
 
 # -- independent validators ---------------------------------------------------------------------

@@ -135,3 +135,13 @@ def test_a_villager_finds_the_board_by_the_village_name(browser, site_url, tree,
     assert site_url + f"{village.url}{decision.id}/" in found[:3]
     assert foreign == []
     context.close()
+
+
+def test_learning_the_place_names_again_cuts_text_the_same(tree):
+    """`mkdocs serve` learns the place names at every rebuild: jieba must not weigh them anew each time."""
+    import jieba
+
+    search.learn_place_names(tree)
+    before = jieba.dt.total, list(jieba.cut("县名、乡镇名和村名都按原样切分"))
+    search.learn_place_names(tree)
+    assert (jieba.dt.total, list(jieba.cut("县名、乡镇名和村名都按原样切分"))) == before

@@ -1,11 +1,21 @@
-"""`make serve`: the preview rebuilds when a clerk saves a YAML file under villages/."""
+"""`make serve`: the preview rebuilds when a clerk saves a YAML file under villages/, and each
+rebuild shows what a fresh build of the same files would."""
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
 import time
 import urllib.request
+from datetime import timedelta
+from pathlib import Path
 
-from conftest import mkdocs_serve
+import yaml
+
+from conftest import BUILD_DATE, copy_project, env, mkdocs_serve
+from gongkai.model import zh_date
 
 
 def _get(url: str) -> str | None:
@@ -34,3 +44,90 @@ def test_serve_rebuilds_when_a_village_file_changes(project):
             if "为测试改名的村" in html:
                 break
         assert "为测试改名的村" in html, "the page was not rebuilt after the YAML file changed"
+
+
+# What `mkdocs serve` does (mkdocs/commands/serve.py), in one process: the plugin is started for
+# "serve", the site built, then built again into the same folder after each edit. A copy of the
+# site is kept after each build (site-0, site-1...) to compare with a fresh build of those files.
+SERVE_LOOP = r"""
+import json, logging, shutil, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+logging.basicConfig(level=logging.INFO, format="%(message)s")
+from mkdocs.config import load_config
+
+project, site, steps = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
+
+def config():
+    c = load_config(config_file=str(project / "mkdocs.yml"), site_dir=site)
+    c.site_url = "http://127.0.0.1:8000/"
+    return c
+
+first = config()
+first.plugins.on_startup(command=sys.argv[4], dirty=False)
+for n, step in enumerate([None, *steps]):
+    if step:
+        path, old, new = step
+        f = project / path
+        f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    build(first if n == 0 else config())
+    shutil.copytree(site, f"{site}-{n}")
+"""
+
+
+def _serve_loop(project: Path, site: Path, steps: list, command: str = "serve", **extra: str) -> str:
+    done = subprocess.run([sys.executable, "-c", SERVE_LOOP, str(project), str(site), json.dumps(steps), command],
+                          cwd=project, env=env(**extra), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _edit(project: Path, step) -> None:
+    path, old, new = step
+    f = project / path
+    text = f.read_text(encoding="utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_serve_rebuilds_give_the_site_a_fresh_build_gives(tmp_path):
+    """A clerk's edits while `mkdocs serve` runs: after each rebuild the preview is what a fresh
+    build of the same files is, byte for byte, though unchanged villages, their 督查 findings,
+    townships' open data and the theme's search entries were kept from the rebuild before."""
+    project = copy_project(tmp_path / "project")
+    villages = sorted(p.parent for p in (project / "villages").glob("*/*/*/village.yml"))
+    decisions = sorted((villages[0] / "decisions").glob("*.yml"))[-1]
+    title = re.search(r"^\s*title: (.+)$", decisions.read_text(encoding="utf-8"), re.M)[1]
+    pledges = sorted((villages[-1] / "pledges").glob("*.yml"))[-1]
+    # one still under way and not yet due, whose deadline is written once in the file
+    text = pledges.read_text(encoding="utf-8")
+    pledge = next(p for p in yaml.safe_load(text) if p["status"] == "进行中" and str(p["deadline"]) > BUILD_DATE
+                  and text.count(f"deadline: {p['deadline']}") == 1)
+    deadline, falls_due = pledge["deadline"], pledge["made"] + timedelta(days=1)
+    township = villages[-1].parent / "township.yml"
+    phone = re.search(r"^supervision_phone: (.+)$", township.read_text(encoding="utf-8"), re.M)[1]
+    rel = lambda p: p.relative_to(project).as_posix()  # noqa: E731
+    steps = [
+        (rel(decisions), f"title: {title}", f"title: {title}（改）"),
+        # a pledge falls due long ago: its village's, township's and county's 督查 pages change
+        (rel(pledges), f"deadline: {deadline}", f"deadline: {falls_due}"),
+        (rel(township), f"supervision_phone: {phone}", "supervision_phone: 0000-1234567"),
+    ]
+    log = _serve_loop(project, tmp_path / "served", steps)
+    assert re.findall(r"（(\d+) 个村重新生成", log)[1:3] == ["1", "1"]  # one village, then the other
+    fresh_project = copy_project(tmp_path / "fresh-project")
+    for n, step in enumerate([None, *steps]):
+        if step:
+            _edit(fresh_project, step)
+        _serve_loop(fresh_project, tmp_path / f"fresh-{n}", [], command="build", GONGKAI_CACHE="off")
+        got, want = _files(tmp_path / f"served-{n}"), _files(tmp_path / f"fresh-{n}-0")
+        assert got.keys() == want.keys(), n
+        assert [k for k in want if got[k] != want[k]] == [], n
+    last = _files(tmp_path / f"served-{len(steps)}")
+    where = villages[-1].relative_to(project / "villages")
+    assert "0000-1234567" in last[f"kiosk/{where.as_posix()}/index.html"].decode()
+    assert f"期限 {zh_date(falls_due)}" in last[f"{where.parent.as_posix()}/ducha/index.html"].decode()

@@ -71,7 +71,8 @@ def _prune(root: Path | None, used: set[str]) -> None:
 
 
 def _place(path: Path) -> str:
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    # abspath, not resolve(): no stat per file, and a data folder never holds links (the check says so)
+    return hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
 
 
 class ParseCache:
@@ -125,6 +126,19 @@ class ParseCache:
                 del self.memory[name]
 
 
+def village_digest(village, digests: dict[str, str], build_key: str) -> str:
+    """The village's files (village.yml and those its records come from), its township.yml and
+    county.yml, its place in the site, and `build_key` (what the build adds: code, date...).
+    Nothing else goes into its pages. `digests`: each file's content hash, as the check read it
+    (Tree.digests)."""
+    h = hashlib.sha256(f"{build_key}\0{village.url}\0".encode())
+    files = {village.path, village.township.path, village.county.path, *(r.path for r in village.records())}
+    for path in sorted(files):
+        content = digests.get(path) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        h.update(f"{path}\0{content}\0".encode())
+    return h.hexdigest()
+
+
 class PageCache:
     """A village's rendered pages, by everything they are made from."""
 
@@ -137,15 +151,8 @@ class PageCache:
         return f"{_place(Path(village.path).parent)}.{self.digest(village, digests)}"
 
     def digest(self, village, digests: dict[str, str]) -> str:
-        """The village's files (village.yml and those its records come from), its township.yml
-        and county.yml, its place in the site, and the build: code, date, address. Nothing else
-        goes into its pages. `digests`: each file's content hash, as the check read it (Tree.digests)."""
-        h = hashlib.sha256(f"{self.build_key}\0{village.url}\0".encode())
-        files = {village.path, village.township.path, village.county.path, *(r.path for r in village.records())}
-        for path in sorted(files):
-            content = digests.get(path) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            h.update(f"{path}\0{content}\0".encode())
-        return h.hexdigest()
+        """The village's files, its place, and the build: code, date, address (village_digest)."""
+        return village_digest(village, digests, self.build_key)
 
     def get(self, name: str) -> list[tuple[str, bytes]] | None:
         if self.root is None:

@@ -53,8 +53,10 @@ class _Builder:
         self.root = root
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
-        self.cache = ParseCache(cache_root, memory)
+        self.cache = ParseCache(cache_root, memory.setdefault("parsed", {}) if memory is not None else None)
         self.digests: dict[str, str | None] = {}  # _content's answers, by path
+        # `mkdocs serve`: each file's digest with the stat it had, to read again only what was saved since
+        self.seen: dict[str, tuple] | None = memory.setdefault("stats", {}) if memory is not None else None
 
     def entries(self, folder: Path) -> list[Path]:
         """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
@@ -172,12 +174,22 @@ class _Builder:
         the cache, the rendered villages' cache and the kiosk's version are all named by it."""
         key = str(path)
         if key not in self.digests:
-            try:
-                raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-            except OSError:
-                raw = None
-            self.digests[key] = hashlib.sha256(raw).hexdigest() if raw is not None else None
+            self.digests[key] = self._digest(path, key)
         return self.digests[key]
+
+    def _digest(self, path: Path, key: str) -> str | None:
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+            if self.seen is not None and (known := self.seen.get(key)) and known[0] == stamp:
+                return known[1]  # not saved since the last check of this `mkdocs serve`
+            raw = path.read_bytes() if st.st_size <= MAX_BYTES else None
+        except OSError:
+            return None
+        digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+        if self.seen is not None:
+            self.seen[key] = (stamp, digest)
+        return digest
 
     def build(self) -> Tree:
         tree = Tree(str(self.root))
@@ -247,14 +259,28 @@ class _Builder:
                 getattr(village, entry.name).extend(records)
 
 
+def _carry_memos(tree: Tree, today: date, kept: dict) -> None:
+    """Give each village the memo it had in the last call, when none of its files changed."""
+    build = f"memo\0{cache.code_version()}\0{today.isoformat()}"
+    now = {}
+    for village in tree.villages:
+        key = cache.village_digest(village, tree.digests, build)
+        village.memo = now[key] = kept.get(key, village.memo)
+    kept.clear()
+    kept.update(now)
+
+
 def check_tree(root: str | Path, today: date | None = None, since: str | Path | None = None,
-               reserved: Iterable[str] = (), only: str | None = None, memory: dict | None = None) -> Result:
+               reserved: Iterable[str] = (), only: str | None = None, memory: dict | None = None,
+               jobs: int | None = None) -> Result:
     """Load and check everything under the data folder `root`; with `since` (the data folder as
     published, e.g. exported from main), also every silent change to a published record.
     `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take.
     `only`: read the one county folder of that name, the root of a site of its own (County.is_root).
-    `memory`: a dict kept from one call to the next (`mkdocs serve`): unchanged files' records
-    are taken from it as they are."""
+    `memory`: a dict kept from one call to the next (`mkdocs serve`): the records of files not
+    saved since are taken from it as they are, and so is the memo of villages none of whose files
+    changed.
+    `jobs`: processes for parsing (workers.job_count() by default; 1: this one only)."""
     root = Path(root)
     builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None, memory)
     builder.only = only
@@ -264,12 +290,17 @@ def check_tree(root: str | Path, today: date | None = None, since: str | Path | 
     if only is not None and (Path(only).name != only or only.startswith(".") or not (root / only / "county.yml").is_file()):
         builder.report(root / only, "GK111", f"数据文件夹里没有县文件夹“{only}”（里面要有 county.yml）")
         return Result(Tree(str(root)), builder.diags)
-    builder.prefetch()
+    builder.prefetch(jobs)
     tree = builder.build()
     tree.digests = {path: d for path, d in builder.digests.items() if d}
     builder.cache.prune()
+    if builder.seen is not None:  # files gone since are forgotten
+        for gone in builder.seen.keys() - builder.digests.keys():
+            del builder.seen[gone]
     for county in tree.counties if only is not None else ():
         county.is_root = True
+    if memory is not None:
+        _carry_memos(tree, today or date.today(), memory.setdefault("memos", {}))
     diags = builder.diags
     diags.extend(rules.run_all(tree, today or date.today()))
     diags.extend(amendments.check(tree, today or date.today()))

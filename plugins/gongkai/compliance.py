@@ -75,6 +75,10 @@ def missing_funds(village: Village, today: date) -> Problem | None:
 
 
 def village_report(village: Village, today: date) -> VillageReport:
+    return VillageReport(village, list(village.remember(("report", today), lambda: _problems(village, today))))
+
+
+def _problems(village: Village, today: date) -> tuple[Problem, ...]:
     report = VillageReport(village)
     funds = missing_funds(village, today)
     if funds:
@@ -91,7 +95,7 @@ def village_report(village: Village, today: date) -> VillageReport:
         if late > 0:
             report.problems.append(Problem("承诺逾期", f"{p.who}（{p.role}）承诺“{p.what}”，期限 {zh_date(p.current_deadline)}", p.current_deadline, late, p.id))
     report.problems.sort(key=lambda p: (KINDS.index(p.kind), -p.days_late))
-    return report
+    return tuple(report.problems)
 
 
 def area_reports(villages: list[Village], today: date) -> list[VillageReport]:

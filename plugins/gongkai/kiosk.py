@@ -400,9 +400,28 @@ def _page(template: str, url: str, ctx: render.Context, settings: Settings, vers
                        **values)
 
 
-def pages(ctx: render.Context, settings: Settings, version: str) -> Iterator[tuple[str, str]]:
-    """(path inside the site folder, HTML) of the chooser, every township's and every village's kiosk page."""
+# Where a village's page takes the build's version: a village's page is made once, with its other
+# pages (in parallel, or from the cache), but the version changes with any data file of the site.
+_SLOT = "gkversionslot000"
+_EMPTY = Screen(title="", sub="", phones=(), duty=(), slides=(), panels=())
+
+
+def village_page(village: Village, ctx: render.Context, settings: Settings) -> tuple[str, ...] | None:
+    """A village's kiosk page cut where the build's version goes: "version".join(it) is the page.
+    None when the village's own text holds the slot's mark: its page is then made whole by pages()."""
+    url = url_of(village)
+    cut_page = tuple(_page("kiosk_screen.html", url, ctx, settings, _SLOT,
+                           screen=village_screen(village, ctx.today, settings)).split(_SLOT))
+    slots = _page("kiosk_screen.html", url, ctx, settings, _SLOT, screen=_EMPTY).count(_SLOT)
+    return cut_page if len(cut_page) == slots + 1 else None
+
+
+def pages(ctx: render.Context, settings: Settings, version: str,
+          made: dict[str, tuple[str, ...] | None] | None = None) -> Iterator[tuple[str, str]]:
+    """(path inside the site folder, HTML) of the chooser, every township's and every village's kiosk page.
+    `made`: village_page by village URL, made beforehand."""
     tree, today = ctx.tree, ctx.today
+    made = made or {}
     choices = [Row(c.name, "", False, f"{len(c.townships)} 个乡镇", f"{c.slug}/") for c in tree.counties]
     if all(c.url for c in tree.counties):  # a county built as a site of its own: its chooser is kiosk/
         yield f"{FOLDER}index.html", _page("kiosk_chooser.html", FOLDER, ctx, settings, version, heading="村务公开触摸屏",
@@ -416,8 +435,11 @@ def pages(ctx: render.Context, settings: Settings, version: str) -> Iterator[tup
             yield f"{url_of(township)}index.html", _page("kiosk_screen.html", url_of(township), ctx, settings, version,
                                                          screen=township_screen(township, today, settings))
             for village in township.villages:
-                yield f"{url_of(village)}index.html", _page("kiosk_screen.html", url_of(village), ctx, settings, version,
-                                                            screen=village_screen(village, today, settings))
+                cut_page = made.get(village.url)
+                yield f"{url_of(village)}index.html", (
+                    version.join(cut_page) if cut_page else
+                    _page("kiosk_screen.html", url_of(village), ctx, settings, version,
+                          screen=village_screen(village, today, settings)))
 
 
 def build_version(ctx: render.Context, settings: Settings) -> str:
@@ -426,9 +448,11 @@ def build_version(ctx: render.Context, settings: Settings) -> str:
     same id, so rebuilding an unchanged site reloads no screen."""
     digest = hashlib.sha256(f"{ctx.today.isoformat()}\n{sorted(asdict(settings).items())}\ncode {cache.code_version()}\n".encode())
     # the data files as the check read them (a county's own site: its own files only), wherever the folder is
-    files = sorted((Path(os.path.relpath(p, ctx.tree.root)).as_posix(), d) for p, d in ctx.tree.digests.items())
+    root = os.path.join(ctx.tree.root, "")
+    files = sorted((p.removeprefix(root) if p.startswith(root) else os.path.relpath(p, ctx.tree.root), d)
+                   for p, d in ctx.tree.digests.items())
     for rel, content in files:
-        digest.update(f"data/{rel}\n{content}\n".encode())
+        digest.update(f"data/{Path(rel).as_posix()}\n{content}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -436,10 +460,12 @@ def static(name: str) -> str:
     return (render.STATIC / name).read_text(encoding="utf-8")
 
 
-def write(site_dir: str | Path, ctx: render.Context, settings: Settings) -> int:
-    """Write every kiosk page, then kiosk/version.json (by rename: never half a file). The number of pages."""
+def write(site_dir: str | Path, ctx: render.Context, settings: Settings,
+          made: dict[str, tuple[str, ...] | None] | None = None) -> int:
+    """Write every kiosk page, then kiosk/version.json (by rename: never half a file). The number of pages.
+    `made`: village_page by village URL, made beforehand."""
     version = build_version(ctx, settings)
-    count = render.write_pages(site_dir, pages(ctx, settings, version))
+    count = render.write_pages(site_dir, pages(ctx, settings, version, made))
     target = Path(site_dir) / VERSION_FILE
     fresh = target.with_name(f".{target.name}.{os.getpid()}")
     fresh.write_text(json.dumps({"version": version, "built": ctx.today.isoformat()}), encoding="utf-8")

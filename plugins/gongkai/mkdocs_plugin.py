@@ -7,6 +7,7 @@ so that this file is all there is to replace.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import logging
@@ -14,6 +15,8 @@ import re
 import time
 from pathlib import Path
 
+import jieba
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -28,11 +31,65 @@ from .diagnostics import display_path
 log = logging.getLogger("mkdocs.plugins.gongkai")
 
 MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
+# Where a county's or township's page gets its body: after Markdown, which has nothing to do in
+# escaped HTML but would still scan all of it (a county's tables are thousands of rows).
+BODY = "<!-- gongkai-body -->"
 
 
 # What `mkdocs serve` keeps from one rebuild to the next (each rebuild makes a new plugin object):
-# the records of unchanged files, and the search entries and open-data rows of unchanged villages.
+# the records of unchanged files, and of unchanged villages their search entries, open-data rows,
+# kiosk page and memo (督查 problems, figures by year, the rules' findings).
 _SERVED: dict[str, dict] = {}
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's templates as compiled in the last rebuild of `mkdocs serve` (MkDocs makes a new
+    Jinja environment for each build, which would compile Material's templates all over again).
+    Jinja checks each entry against its template's source, so an edited template is compiled anew."""
+
+    def __init__(self):
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self.kept.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+def _remember_theme_search(config) -> None:
+    """`mkdocs serve`: the theme's search (Material's) cuts every page it indexes into sections and
+    words, which for the county's and townships' pages is most of a rebuild's time. A page whose
+    HTML, title, front matter and table of contents are what they were in the last rebuild, with
+    the same words in jieba's dictionary, gets the entries it got then. Another search plugin, or
+    another version of Material's, is left as it is."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    add = getattr(index, "add_entry_from_context", None)
+    if add is None or not isinstance(getattr(index, "entries", None), list):
+        return
+    last = _SERVED.get("theme search", {})
+    now = _SERVED["theme search"] = {}
+
+    def remembered(page) -> None:
+        key = hashlib.sha256("\0".join((
+            page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False),
+            repr(_toc(page.toc)), str(jieba.dt.total), page.content or "")).encode()).hexdigest()
+        if key in last:
+            made = last[key]
+            index.entries.extend(made)
+        else:
+            start = len(index.entries)
+            add(page)
+            made = index.entries[start:]
+        now[key] = made
+
+    index.add_entry_from_context = remembered
+
+
+def _toc(items) -> tuple:
+    return tuple((item.id, item.url, item.title, _toc(item.children)) for item in items or ())
 
 
 class _Clock:
@@ -73,10 +130,12 @@ class GongkaiConfig(base.Config):
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     result: Result | None = None
     serving = False
+    dirty = False
 
     def on_startup(self, command, dirty):
         # While serving, a rebuild renders only the villages that changed, in this process: the
-        # dev server's threads make forking unsafe, and one village does not need more.
+        # dev server's threads make forking unsafe, and one village does not need more. The first
+        # build comes before the server starts its threads: it may use several processes.
         self.serving = command == "serve"
         self.dirty = dirty
 
@@ -95,7 +154,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
         # what on_pre_build loads: every county, one county as the site's root, or the portal's areas only
         self._check = shard.check_areas if self.portal else functools.partial(
-            check_tree, only=self.only, memory=_SERVED.setdefault("parsed", {}) if self.serving else None)
+            check_tree, only=self.only, memory=_SERVED.setdefault("check", {}) if self.serving else None)
         try:
             self.kiosk = kiosk.Settings(**self.config.kiosk)
         except ValueError as e:
@@ -107,7 +166,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
         today = build_date()
         clock = _Clock()
-        self.result = self._check(self.data_dir, today, reserved=self._site_names(config))
+        self.jobs = 1 if self.serving and _SERVED.get("threads") else None
+        self.result = self._check(self.data_dir, today, reserved=self._site_names(config),
+                                  **({} if self.portal else {"jobs": self.jobs}))
         clock.log(f"检查了 {len(self.result.tree.villages)} 个村的数据")
         self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
         for d in self.result.diagnostics:
@@ -116,10 +177,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.result.ok:
             raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
         search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
+        if self.serving:
+            _remember_theme_search(config)
         # MkDocs empties the site folder next: the old files are set aside, unchanged villages are moved back
         self.old_site = None if self.dirty else sitebuild.OldSite(config.site_dir)
 
     def on_files(self, files: Files, config):
+        self._bodies: dict[str, str] = {}  # the area pages' bodies by their file, until on_page_content
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
         files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
@@ -148,11 +212,18 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         config.nav = self._nav(config.nav, files)
         return files
 
+    def on_env(self, env, config, files):
+        if self.serving:
+            env.bytecode_cache = _SERVED.setdefault("templates", _Compiled())
+        return env
+
     def on_page_markdown(self, markdown, page, config, files):
         # Hand-written pages ask for generated parts (directory, field tables) by marker.
         return MARKER.sub(lambda m: self._expand(m[1], m[2], page), markdown)
 
     def on_page_content(self, html, page, config, files):
+        if (body := self._bodies.pop(page.file.src_uri, None)) is not None:
+            html = html.replace(BODY, body, 1)
         # Every page of a sample site says so before anything else.
         return (render.sample_banner() + html) if self.result.tree.is_sample else html
 
@@ -165,16 +236,19 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.on_build_error(None)
 
     def on_build_error(self, error):
+        # also the end of every build (on_post_build)
         if getattr(self, "old_site", None):  # what is left of the last build is deleted by now
             self.old_site.finish()
             self.old_site = None
+        if self.serving:  # the dev server starts its threads after the first build
+            _SERVED["threads"] = True
 
     def _write_villages(self, config):
         # Village boards and record pages are lean HTML of our own, written after the theme's pages.
         # Each step says how long it took: at county scale a build is minutes, and this shows where.
         clock = _Clock()
-        done = produce.produce_villages(config.site_dir, self.context, produce.page_cache(self.context),
-                                        jobs=1 if self.serving else None, old_site=self.old_site,
+        done = produce.produce_villages(config.site_dir, self.context, self.kiosk, produce.page_cache(self.context, self.kiosk),
+                                        jobs=self.jobs, old_site=self.old_site,
                                         memory=_SERVED.setdefault("villages", {}) if self.serving else None)
         if self.old_site:
             self.old_site.discard()
@@ -186,10 +260,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
         clock.log(feeds.write(config.site_dir, self.context, config.site_name))
         # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
-        clock.log(f"开放数据写了 {opendata.write_all(config.site_dir, self.result.tree, done.opendata)} 个文件")
+        written = opendata.write_all(config.site_dir, self.result.tree, done.opendata, villages=False, kept=done.kept_data)
+        clock.log(f"开放数据写了 {written + done.datafiles} 个文件（各村的 {done.datafiles} 个与村务页面一起写）")
         # Kiosk pages for the service centres' touch screens, and last the version file they poll:
         # a screen must never see a new version before everything it would reload into is written.
-        clock.log(f"生成了 {kiosk.write(config.site_dir, self.context, self.kiosk)} 个触摸屏页面")
+        clock.log(f"生成了 {kiosk.write(config.site_dir, self.context, self.kiosk, done.kiosk)} 个触摸屏页面")
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.
@@ -208,7 +283,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # name never meets Markdown syntax. Material prints titles as HTML, so the title is escaped
         # too; as meta title it is what <title> shows (page.title there is unescaped, `</title>` and all).
         title = json.dumps(html.escape(name), ensure_ascii=False)
-        return File.generated(config, f"{url}index.md", content=f"---\ntitle: {title}\n---\n\n{body}\n")
+        self._bodies[f"{url}index.md"] = body
+        return File.generated(config, f"{url}index.md", content=f"---\ntitle: {title}\n---\n\n{BODY}\n")
 
     def _nav(self, nav, files: Files):
         # Nav titles are HTML to Material: names go in escaped.

@@ -319,6 +319,16 @@ class Village(Record):
         self.pledges: list[Pledge] = []
         self.completed: list[CompletedMatter] = []
         self.timelines: dict = {}  # Decision.timeline's answers for this build
+        # what is worked out from this village alone (its 督查 problems, its figures by year, the
+        # rules' findings): once a build, and in `mkdocs serve` once while the village is unchanged
+        # (check_tree). Values only: nothing in it may point back at the village or its tree.
+        self.memo: dict = {}
+
+    def remember(self, key, make):
+        """make()'s answer, worked out once (see memo)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     @property
     def county(self) -> "County":

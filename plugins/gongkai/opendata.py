@@ -23,14 +23,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring as _text  # a JSON string, Chinese kept readable
 from pathlib import Path
 
-from . import schema
+from . import render, schema
 from .model import Tree, Village
 from .render import _md_cell
 from .schema import ListOf, Record, Spec
@@ -251,26 +253,27 @@ def json_records(kind: str, village: Village) -> list[str]:
 
 @dataclass
 class _Level:
-    """One level's data folder with its files open: villages' rows are appended as they come."""
+    """One level's data folder with its files open: villages' rows are appended as they come.
+    `memory`: the files are kept as text (a village's folder, written with its pages), not opened."""
 
     folder: Path
     name: str  # the package's name
     title: str
     grouped: bool  # a list of villages (township, county, site) rather than a village's list of records
+    memory: bool = False
     files: dict[str, io.TextIOBase] = field(default_factory=dict)
     villages: int = 0
 
     def __post_init__(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self.memory:
+            self.folder.mkdir(parents=True, exist_ok=True)
         for t in TABLES:
-            f = self._open(f"{t.name}.csv")
-            f.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 only with it
-            csv.writer(f, lineterminator="\r\n").writerow([c.name for c in t.columns])
+            self._open(f"{t.name}.csv").write(_csv_head(t).decode("utf-8"))
         for kind in schema.RECORD_KINDS:
             self._open(f"{kind}.json").write("[")
 
     def _open(self, name: str) -> io.TextIOBase:
-        f = self.files[name] = open(self.folder / name, "w", encoding="utf-8", newline="")
+        f = self.files[name] = io.StringIO(newline="") if self.memory else open(self.folder / name, "w", encoding="utf-8", newline="")
         return f
 
     def add(self, village: Village, rows: dict[str, str], records: dict[str, list[str]]) -> None:
@@ -286,16 +289,30 @@ class _Level:
             f.write(f"{',' if self.villages else ''}\n{place},\"records\":{listed}}}")
         self.villages += 1
 
-    def close(self, sample: bool) -> int:
+    def _end(self) -> None:
         for kind in schema.RECORD_KINDS:
             f = self.files[f"{kind}.json"]
             f.write("\n]\n" if self.grouped and self.villages else "]\n")
+
+    def _descriptor(self, sample: bool, sizes: dict[str, int]) -> bytes:
+        text = json.dumps(descriptor(self.name, self.title, self.grouped, sample, sizes), ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+
+    def close(self, sample: bool) -> int:
+        """Finish the files on disk; the number written."""
+        self._end()
         for f in self.files.values():
             f.close()
         sizes = {name: (self.folder / name).stat().st_size for name in self.files}
-        text = json.dumps(descriptor(self.name, self.title, self.grouped, sample, sizes), ensure_ascii=False, indent=2)
-        (self.folder / DESCRIPTOR).write_text(text + "\n", encoding="utf-8")
+        (self.folder / DESCRIPTOR).write_bytes(self._descriptor(sample, sizes))
         return len(self.files) + 1
+
+    def contents(self, sample: bool) -> list[tuple[str, bytes]]:
+        """A `memory` level's files as (path inside the site, bytes)."""
+        self._end()
+        data = {name: f.getvalue().encode("utf-8") for name, f in self.files.items()}
+        data[DESCRIPTOR] = self._descriptor(sample, {name: len(b) for name, b in data.items()})
+        return [((self.folder / name).as_posix(), b) for name, b in data.items()]
 
 
 def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[str, int] | None = None) -> dict:
@@ -336,28 +353,124 @@ def village_parts(village: Village) -> tuple[dict[str, str], dict[str, list[str]
             {kind: json_records(kind, village) for kind in schema.RECORD_KINDS})
 
 
-def write_all(site_dir: str | Path, tree: Tree, parts: dict[str, tuple] | None = None) -> int:
+def village_files(village: Village, parts: tuple | None = None, sample: bool = False) -> list[tuple[str, bytes]]:
+    """A village's own data folder as (path inside the site, bytes): made with its pages, in
+    parallel or from the cache. `parts`: its village_parts, when made already."""
+    county, township = village.county, village.township
+    v = _Level(Path(village.url) / FOLDER, _name(village.url), f"{county.name}{township.name}{village.name}村务公开数据",
+               False, memory=True)
+    v.add(village, *(parts or village_parts(village)))
+    return v.contents(sample)
+
+
+def write_all(site_dir: str | Path, tree: Tree, parts: dict[str, tuple] | None = None, villages: bool = True,
+              kept: Iterable[str] = ()) -> int:
     """Write every level's data folder into the built site; returns the number of files written.
-    `parts`: village_parts by village URL, made beforehand (the others are made here)."""
+    `parts`: village_parts by village URL, made beforehand (the others are made here).
+    `villages`: False when the villages' own folders are written already (village_files).
+    `kept`: townships (by URL) whose folder is in place already, the same as it would be written.
+
+    A township's files are its villages' rows; a county's are its townships' files one after the
+    other, and the site's its counties': they are put together from the files below them."""
     site = Path(site_dir)
     parts = parts or {}
+    kept = set(kept)
     count = 0
-    top = _Level(site / FOLDER, "cunwu", "村务公开数据（全部）", True)
+    counties: list[Path] = []  # what the site's files are put together from
     for county in tree.counties:
-        # a county built as a site of its own (County.is_root) is the site: its files are the site's
-        c = _Level(site / county.url / FOLDER, _name(county.url), f"{county.name}村务公开数据", True) if county.url else top
+        townships = []
         for township in county.townships:
-            t = _Level(site / township.url / FOLDER, _name(township.url), f"{county.name}{township.name}村务公开数据", True)
+            folder = site / township.url / FOLDER
+            townships.append(folder)
+            t = None if township.url in kept else _Level(folder, _name(township.url),
+                                                         f"{county.name}{township.name}村务公开数据", True)
             for village in township.villages:
-                rows, records = parts[village.url] if village.url in parts else village_parts(village)
-                v = _Level(site / village.url / FOLDER, _name(village.url),
-                           f"{county.name}{township.name}{village.name}村务公开数据", False)
-                for level in (v, t, c, top) if c is not top else (v, t, top):
-                    level.add(village, rows, records)
-                count += v.close(tree.is_sample)
-            count += t.close(tree.is_sample)
-        count += c.close(tree.is_sample) if c is not top else 0
-    return count + top.close(tree.is_sample)
+                made = parts[village.url] if village.url in parts else village_parts(village)
+                if villages:
+                    count += render.write_pages(site, village_files(village, made, tree.is_sample))
+                if t is not None:
+                    t.add(village, *made)
+            count += t.close(tree.is_sample) if t is not None else 0
+        if county.url:
+            folder = site / county.url / FOLDER
+            count += _gather(folder, _name(county.url), f"{county.name}村务公开数据", townships, tree.is_sample)
+            counties.append(folder)
+        else:  # a county built as a site of its own (County.is_root) is the site: its files are the site's
+            counties += townships
+    top = site / FOLDER
+    if len(tree.counties) == 1 and tree.counties[0].url:  # the site's files are its one county's: linked
+        return count + _gather(top, "cunwu", "村务公开数据（全部）", counties, tree.is_sample, link=True)
+    return count + _gather(top, "cunwu", "村务公开数据（全部）", counties, tree.is_sample)
+
+
+def _csv_head(table: Table) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 only with it
+    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in table.columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _gather(folder: Path, name: str, title: str, parts: list[Path], sample: bool, link: bool = False) -> int:
+    """A grouped level's folder made of the folders `parts` (written already, in order): each CSV
+    their rows under one header, each JSON list their villages. `link`: `parts` is one folder of
+    the same villages, whose files are linked (copied where the disk cannot link). Files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for t in TABLES:
+        sizes[f"{t.name}.csv"] = _join(folder / f"{t.name}.csv", [p / f"{t.name}.csv" for p in parts], link,
+                                       _csv_head(t), b"", b"", b"", cut=0)
+    for kind in schema.RECORD_KINDS:
+        # a grouped list is "[" + "\n{village}" + ",\n{village}" ... + "\n]\n", or "[]\n" when empty
+        sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", [p / f"{kind}.json" for p in parts], link,
+                                      b"[", b",", b"\n]\n", b"]\n", cut=3)
+    text = json.dumps(descriptor(name, title, True, sample, sizes), ensure_ascii=False, indent=2)
+    (folder / DESCRIPTOR).write_bytes((text + "\n").encode("utf-8"))
+    return len(sizes) + 1
+
+
+def _join(target: Path, sources: list[Path], link: bool, head: bytes, between: bytes, tail: bytes, empty_tail: bytes,
+          cut: int) -> int:
+    """Write `target` as `head`, the part of each source after its own `head` and before its last
+    `cut` bytes (the empty ones left out, the others separated by `between`), then `tail`, or
+    `empty_tail` when every source was empty. The bytes written."""
+    target.unlink(missing_ok=True)
+    if link:
+        try:
+            os.link(sources[0], target)
+        except OSError:
+            shutil.copyfile(sources[0], target)
+        return target.stat().st_size
+    written = 0
+    with open(target, "wb", buffering=0) as out:
+        out.write(head)
+        for source in sources:
+            with open(source, "rb", buffering=0) as src:
+                size = os.fstat(src.fileno()).st_size
+                if src.read(len(head)) != head:
+                    raise ValueError(f"{source} 的开头不是预期的内容")
+                start, end = len(head), size - cut
+                if end <= start:
+                    continue  # no village in it
+                if written:
+                    out.write(between)
+                _copy(src, out, start, end)
+                written += 1
+        out.write(tail if written else empty_tail)
+    return target.stat().st_size
+
+
+def _copy(src, out, start: int, end: int) -> None:
+    """Bytes start:end of `src` appended to `out`: by the kernel where it can (no copy through Python)."""
+    offset = start
+    while offset < end:
+        try:
+            n = os.copy_file_range(src.fileno(), out.fileno(), end - offset, offset)
+        except (AttributeError, OSError):  # not Linux, or not between these files
+            src.seek(offset)
+            n = out.write(src.read(min(end - offset, 1 << 22)))
+        if not n:
+            raise OSError(f"{src.name} 比预期的短")
+        offset += n
 
 
 def _name(url: str) -> str:

@@ -1,19 +1,21 @@
 """Everything made from one village alone, made once per village: in parallel, or from the cache.
 
-A village's board, record pages and printable notices, its search entries and its open-data
-rows depend on nothing but the village's own folder, its township.yml and county.yml and the
-build (date, address, gongkai's code): `cache.PageCache` names them by all of these. So a
+A village's board, record pages and printable notices, its own open-data folder, its kiosk page,
+its search entries and its open-data rows depend on nothing but the village's own folder, its
+township.yml and county.yml and the build (date, address, kiosk settings, gongkai's code):
+`cache.PageCache` names them by all of these. So a
 village is rendered in one of several forked processes (`workers`), and a village that did not
 change since a build that cached it is not rendered at all: its pages are copied from the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import cache, opendata, render, search, workers
+from . import cache, kiosk, opendata, render, search, workers
 from .cache import PageCache
 from .model import Village
 from .render import Context
@@ -25,24 +27,31 @@ class Produced:
     """What produce_villages made, for the steps that combine villages."""
 
     pages: int  # lean pages written (villages, records, notices, 督办单)
+    datafiles: int  # files of the villages' own open-data folders
     rendered: int  # villages rendered afresh; the others came from the cache
     search: list[dict[str, str]]  # search entries of the village boards and records, in site order
     opendata: dict[str, tuple]  # opendata.village_parts by village URL
+    kiosk: dict[str, tuple[str, ...] | None]  # kiosk.village_page by village URL
+    kept_data: set[str]  # townships (URL) whose open-data folder is the last build's, moved back
 
 
-def page_cache(ctx: Context) -> PageCache:
+def page_cache(ctx: Context, settings: kiosk.Settings) -> PageCache:
     """The cache of produced villages for this build: its key holds all the build-wide inputs."""
     return PageCache(cache.folder(ctx.tree.root), ctx.today.isoformat(), ctx.public_url,
-                     str(ctx.tree.is_sample), ctx.repo_root)
+                     str(ctx.tree.is_sample), ctx.repo_root, repr(sorted(asdict(settings).items())))
 
 
-def village_outputs(village: Village, ctx: Context) -> tuple[list[tuple[str, bytes]], list[dict], tuple]:
-    """(pages as (path in the site, bytes), search entries, open-data parts) of one village."""
+def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) -> tuple:
+    """(files as (path in the site, bytes): pages first, then the open-data folder; how many of
+    them are pages; search entries; open-data parts; kiosk page) of one village."""
     pages = [(rel, html.encode("utf-8")) for rel, html in render.village_pages(village, ctx)]
-    return pages, list(search.village_documents(village, ctx.today)), opendata.village_parts(village)
+    parts = opendata.village_parts(village)
+    files = pages + opendata.village_files(village, parts, ctx.tree.is_sample)
+    return (files, len(pages), list(search.village_documents(village, ctx.today)), parts,
+            kiosk.village_page(village, ctx, settings))
 
 
-def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache | None = None,
+def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings, pages_cache: PageCache | None = None,
                      jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Produced:
     """Write every lean page, and make the villages' search entries and open-data rows.
 
@@ -60,36 +69,45 @@ def produce_villages(site_dir: str | Path, ctx: Context, pages_cache: PageCache 
         shutil.rmtree(site_dir / village.url / "duban", ignore_errors=True)  # written afresh, after the villages
         return True
 
-    def one(village: Village) -> tuple[int, str, bool, list, tuple]:
+    def one(village: Village) -> tuple[str, bool, tuple]:
+        """(its pack's name, whether rendered afresh, (files, pages, datafiles, search, open data, kiosk))"""
         name = pages_cache.name(village, ctx.tree.digests) if pages_cache else ""
         if memory is not None and name in memory and moved_back(village, name):
-            count, docs, parts = memory[name]
-            return count, name, False, docs, parts
+            return name, False, memory[name]
         made = pages_cache.get(name) if pages_cache else None
         fresh = made is None
         if fresh:
-            made = village_outputs(village, ctx)
+            made = village_outputs(village, ctx, settings)
             if pages_cache:
                 pages_cache.put(name, made)
-        pages, docs, parts = made
+        files, pages, docs, parts, kiosk_page = made
         if fresh or not moved_back(village, name):
-            for rel, data in pages:
-                target = site_dir / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        return len(pages), name, fresh, docs, parts
+            render.write_pages(site_dir, files)
+        return name, fresh, (pages, len(files) - pages, docs, parts, kiosk_page)
 
     done = workers.map_items(one, ctx.tree.villages, jobs)
     if memory is not None:
         memory.clear()
-        memory.update((d[1], (d[0], d[3], d[4])) for d in done if d[1])
+        memory.update((name, kept) for name, _, kept in done if name)
     count = render.write_pages(site_dir, render.duban_pages(ctx))  # after the villages: into their folders
     if pages_cache:
-        pages_cache.prune({name for _, name, *_ in done})
-        pages_cache.remember(site_dir, {v.url: d[1] for v, d in zip(ctx.tree.villages, done)})
+        pages_cache.prune({name for name, *_ in done})
+    kept = [d[2] for d in done]
+    packs = {v.url: d[0] for v, d in zip(ctx.tree.villages, done)}
+    # A township's open-data folder holds its villages' rows and nothing else: when every one of
+    # them is the pack it was, the last build's folder is moved back rather than written again.
+    areas = {f"{t.url}{opendata.FOLDER}": hashlib.sha256("\0".join(packs[v.url] for v in t.villages).encode()).hexdigest()
+             for c in ctx.tree.counties for t in c.townships if pages_cache}
+    kept_data = {folder.removesuffix(opendata.FOLDER) for folder, key in areas.items()
+                 if old_site is not None and before.get(folder) == key and old_site.take(folder)}
+    if pages_cache:
+        pages_cache.remember(site_dir, {**packs, **areas})
     return Produced(
-        pages=count + sum(d[0] for d in done),
-        rendered=sum(1 for d in done if d[2]),
-        search=[doc for d in done for doc in d[3]],
-        opendata={v.url: d[4] for v, d in zip(ctx.tree.villages, done)},
+        pages=count + sum(k[0] for k in kept),
+        datafiles=sum(k[1] for k in kept),
+        rendered=sum(1 for d in done if d[1]),
+        search=[doc for k in kept for doc in k[2]],
+        opendata={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
+        kiosk={v.url: k[4] for v, k in zip(ctx.tree.villages, kept)},
+        kept_data=kept_data,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -241,13 +241,17 @@ def lean_pages(ctx: Context) -> Iterator[tuple[str, str]]:
         yield from village_pages(village, ctx)
 
 
-def write_pages(site_dir: str | Path, pages: Iterator[tuple[str, str]]) -> int:
+def write_pages(site_dir: str | Path, pages: Iterable[tuple[str, str | bytes]]) -> int:
+    """Write (path inside the site, text or bytes) files; the number written."""
     site_dir = Path(site_dir)
     count = 0
-    for rel, html in pages:
+    for rel, content in pages:
         target = site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
         count += 1
     return count
 

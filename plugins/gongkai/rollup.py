@@ -37,6 +37,11 @@ def _add(total, part, keep: tuple[str, ...] = ()):
 
 
 def village_totals(village: Village, today: date, year: int) -> Totals:
+    """The village's figures, with income and expense of `year` (worked out once: Village.memo). Not to be changed."""
+    return village.remember(("totals", today, year), lambda: _village_totals(village, today, year))
+
+
+def _village_totals(village: Village, today: date, year: int) -> Totals:
     t = Totals(villages=1)
     t.decisions = len(village.decisions)
     t.decision_status = Counter(d.status(today) for d in village.decisions)
@@ -106,6 +111,11 @@ class YearTotals:
 
 
 def village_years(village: Village, today: date) -> dict[int, YearTotals]:
+    """The village's figures year by year (worked out once: Village.memo). Not to be changed."""
+    return village.remember(("years", today), lambda: _village_years(village, today))
+
+
+def _village_years(village: Village, today: date) -> dict[int, YearTotals]:
     years: dict[int, YearTotals] = {}
 
     def of(day_or_year) -> YearTotals:

@@ -27,8 +27,7 @@ def run_all(tree: Tree, today: date) -> list[Diagnostic]:
             out.extend(codes_nest(county, township))
             for village in township.villages:
                 out.extend(codes_nest(township, village))
-                for rule in VILLAGE_RULES:
-                    out.extend(rule(village))
+                out.extend(village.remember("rules", lambda: [d for rule in VILLAGE_RULES for d in rule(village)]))
     return out
 
 

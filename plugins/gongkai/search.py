@@ -28,13 +28,20 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ZWSP = "\u200b"  # the word separator that Material's search configuration splits on
 
 
+PLACE_FREQ = 100_000  # a place name's weight in jieba's dictionary: always cut out whole
+
+
 def learn_place_names(tree: Tree) -> None:
-    """Put every place name in jieba's dictionary, with and without its 县/镇/乡/村 ending."""
+    """Put every place name in jieba's dictionary, with and without its 县/镇/乡/村 ending.
+    A word is added once: jieba counts every add_word into its total, so adding the same names
+    again (each rebuild of `mkdocs serve`) would cut the same text differently each time."""
+    jieba.dt.check_initialized()
     for county in tree.counties:
         areas = [county, *county.townships, *county.villages]
         for area in areas:
             for word in _name_forms(area.name):
-                jieba.add_word(word, freq=100_000)
+                if jieba.dt.FREQ.get(word) != PLACE_FREQ:
+                    jieba.add_word(word, freq=PLACE_FREQ)
 
 
 def _name_forms(name: str | None) -> set[str]:
