@@ -87,6 +87,19 @@ def test_a_damaged_cache_is_ignored(first, tmp_path):
     assert files == cold
 
 
+def test_rebuilding_in_place_reads_the_small_parts_and_ignores_damaged_ones(first):
+    """A rebuild into the same folder moves unchanged villages back and reads only their packs'
+    small parts (search entries, kiosk page): damaged, a village is rendered again, never left out."""
+    project, tmp, _, cold = first
+    log, again = build(project, tmp / "cold")
+    assert rendered(log) == 0 and again == cold
+    small = sorted((project / ".cache" / "gongkai" / "small").iterdir())
+    assert len(small) == len(villages(project))
+    small[0].write_bytes(b"not a cache entry")
+    log, again = build(project, tmp / "cold")
+    assert rendered(log) == 1 and again == cold
+
+
 def test_serial_and_uncached_builds_make_the_same_site(first, tmp_path):
     project, _, _, cold = first
     shutil.rmtree(project / ".cache")

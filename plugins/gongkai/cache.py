@@ -144,6 +144,9 @@ class PageCache:
 
     def __init__(self, root: Path | None, *parts: str):
         self.root = root / "pages" if root else None
+        # each pack's small part (search entries, kiosk page...) beside it: a build that moves the
+        # village's last pages back needs nothing else
+        self.small = root / "small" if root else None
         self.build_key = "\0".join((code_version(), *parts))
 
     def name(self, village, digests: dict[str, str]) -> str:
@@ -154,26 +157,37 @@ class PageCache:
         """The village's files, its place, and the build: code, date, address (village_digest)."""
         return village_digest(village, digests, self.build_key)
 
-    def get(self, name: str) -> list[tuple[str, bytes]] | None:
-        if self.root is None:
-            return None
-        data = _read(self.root / name)
+    def get(self, name: str) -> tuple[list[tuple[str, bytes]], tuple] | None:
+        """(files as (path in the site, bytes), small part) of a pack; None when not cached."""
+        files = self._load(self.root, name)
+        small = self.get_small(name) if files is not None else None
+        return None if small is None else (files, small)
+
+    def get_small(self, name: str) -> tuple | None:
+        return self._load(self.small, name)
+
+    def put(self, name: str, made: tuple[list[tuple[str, bytes]], tuple]) -> None:
+        files, small = made
+        if self.root is not None:
+            try:
+                _write(self.root / name, zlib.compress(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL), 1))
+                _write(self.small / name, zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            except OSError:
+                pass
+
+    @staticmethod
+    def _load(root: Path | None, name: str):
+        data = _read(root / name) if root is not None else None
         if data is None:
             return None
         try:
             return pickle.loads(zlib.decompress(data))
-        except Exception:
+        except Exception:  # a half-written or foreign file: made again
             return None
-
-    def put(self, name: str, pages: list[tuple[str, bytes]]) -> None:
-        if self.root is not None:
-            try:
-                _write(self.root / name, zlib.compress(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL), 1))
-            except OSError:
-                pass
 
     def prune(self, used: set[str]) -> None:
         _prune(self.root, used)
+        _prune(self.small, used)
 
     def _site_file(self, site_dir: str | Path) -> Path | None:
         if self.root is None:

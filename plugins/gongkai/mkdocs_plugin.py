@@ -260,7 +260,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
         clock.log(feeds.write(config.site_dir, self.context, config.site_name))
         # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
-        written = opendata.write_all(config.site_dir, self.result.tree, done.opendata, villages=False, kept=done.kept_data)
+        written = opendata.write_all(config.site_dir, self.result.tree, villages=False, kept=done.kept_data)
         clock.log(f"开放数据写了 {written + done.datafiles} 个文件（各村的 {done.datafiles} 个与村务页面一起写）")
         # Kiosk pages for the service centres' touch screens, and last the version file they poll:
         # a screen must never see a new version before everything it would reload into is written.

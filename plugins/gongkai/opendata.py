@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring as _text  # a JSON string, Chinese kept readable
@@ -251,70 +251,6 @@ def json_records(kind: str, village: Village) -> list[str]:
 # -- writing every level ------------------------------------------------------------------------
 
 
-@dataclass
-class _Level:
-    """One level's data folder with its files open: villages' rows are appended as they come.
-    `memory`: the files are kept as text (a village's folder, written with its pages), not opened."""
-
-    folder: Path
-    name: str  # the package's name
-    title: str
-    grouped: bool  # a list of villages (township, county, site) rather than a village's list of records
-    memory: bool = False
-    files: dict[str, io.TextIOBase] = field(default_factory=dict)
-    villages: int = 0
-
-    def __post_init__(self):
-        if not self.memory:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        for t in TABLES:
-            self._open(f"{t.name}.csv").write(_csv_head(t).decode("utf-8"))
-        for kind in schema.RECORD_KINDS:
-            self._open(f"{kind}.json").write("[")
-
-    def _open(self, name: str) -> io.TextIOBase:
-        f = self.files[name] = io.StringIO(newline="") if self.memory else open(self.folder / name, "w", encoding="utf-8", newline="")
-        return f
-
-    def add(self, village: Village, rows: dict[str, str], records: dict[str, list[str]]) -> None:
-        for name, text in rows.items():
-            self.files[f"{name}.csv"].write(text)
-        for kind, recs in records.items():
-            f = self.files[f"{kind}.json"]
-            if not self.grouped:
-                f.write("\n" + ",\n".join(recs) + "\n" if recs else "")
-                continue
-            listed = "[\n" + ",\n".join(recs) + "\n]" if recs else "[]"
-            place = json_value({c.name: c.value((village,)) for c in LOCATION})[:-1]  # its closing } comes after records
-            f.write(f"{',' if self.villages else ''}\n{place},\"records\":{listed}}}")
-        self.villages += 1
-
-    def _end(self) -> None:
-        for kind in schema.RECORD_KINDS:
-            f = self.files[f"{kind}.json"]
-            f.write("\n]\n" if self.grouped and self.villages else "]\n")
-
-    def _descriptor(self, sample: bool, sizes: dict[str, int]) -> bytes:
-        text = json.dumps(descriptor(self.name, self.title, self.grouped, sample, sizes), ensure_ascii=False, indent=2)
-        return (text + "\n").encode("utf-8")
-
-    def close(self, sample: bool) -> int:
-        """Finish the files on disk; the number written."""
-        self._end()
-        for f in self.files.values():
-            f.close()
-        sizes = {name: (self.folder / name).stat().st_size for name in self.files}
-        (self.folder / DESCRIPTOR).write_bytes(self._descriptor(sample, sizes))
-        return len(self.files) + 1
-
-    def contents(self, sample: bool) -> list[tuple[str, bytes]]:
-        """A `memory` level's files as (path inside the site, bytes)."""
-        self._end()
-        data = {name: f.getvalue().encode("utf-8") for name, f in self.files.items()}
-        data[DESCRIPTOR] = self._descriptor(sample, {name: len(b) for name, b in data.items()})
-        return [((self.folder / name).as_posix(), b) for name, b in data.items()]
-
-
 def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[str, int] | None = None) -> dict:
     """The Frictionless data package descriptor of one level's folder (`grouped`: not a village's)."""
     sizes = sizes or {}
@@ -346,34 +282,32 @@ def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[s
     }
 
 
-def village_parts(village: Village) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """A village's rows of every table (CSV text) and its records of every kind (JSON texts): the
-    same at every level that lists the village, so made once (and kept with its pages in the cache)."""
-    return ({table.name: csv_rows(table, village) for table in TABLES},
-            {kind: json_records(kind, village) for kind in schema.RECORD_KINDS})
-
-
-def village_files(village: Village, parts: tuple | None = None, sample: bool = False) -> list[tuple[str, bytes]]:
+def village_files(village: Village, sample: bool = False) -> list[tuple[str, bytes]]:
     """A village's own data folder as (path inside the site, bytes): made with its pages, in
-    parallel or from the cache. `parts`: its village_parts, when made already."""
+    parallel or from the cache. Its rows of every table under the table's header, and its records
+    of every kind as a JSON list; the levels above are put together from these files (_gather)."""
+    files = {}
+    for table in TABLES:
+        files[f"{table.name}.csv"] = _csv_head(table) + csv_rows(table, village).encode("utf-8")
+    for kind in schema.RECORD_KINDS:
+        records = json_records(kind, village)
+        files[f"{kind}.json"] = ("[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n").encode("utf-8")
     county, township = village.county, village.township
-    v = _Level(Path(village.url) / FOLDER, _name(village.url), f"{county.name}{township.name}{village.name}村务公开数据",
-               False, memory=True)
-    v.add(village, *(parts or village_parts(village)))
-    return v.contents(sample)
+    about = descriptor(_name(village.url), f"{county.name}{township.name}{village.name}村务公开数据", False, sample,
+                       {name: len(data) for name, data in files.items()})
+    files[DESCRIPTOR] = (json.dumps(about, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return [(f"{village.url}{FOLDER}/{name}", data) for name, data in files.items()]
 
 
-def write_all(site_dir: str | Path, tree: Tree, parts: dict[str, tuple] | None = None, villages: bool = True,
-              kept: Iterable[str] = ()) -> int:
+def write_all(site_dir: str | Path, tree: Tree, villages: bool = True, kept: Iterable[str] = ()) -> int:
     """Write every level's data folder into the built site; returns the number of files written.
-    `parts`: village_parts by village URL, made beforehand (the others are made here).
     `villages`: False when the villages' own folders are written already (village_files).
     `kept`: townships (by URL) whose folder is in place already, the same as it would be written.
 
-    A township's files are its villages' rows; a county's are its townships' files one after the
-    other, and the site's its counties': they are put together from the files below them."""
+    A township's files are its villages' files one after the other (each village's JSON list
+    under its place), a county's are its townships', the site's its counties': each level is put
+    together from the files below it, by the kernel where it can, not written anew."""
     site = Path(site_dir)
-    parts = parts or {}
     kept = set(kept)
     count = 0
     counties: list[Path] = []  # what the site's files are put together from
@@ -382,15 +316,13 @@ def write_all(site_dir: str | Path, tree: Tree, parts: dict[str, tuple] | None =
         for township in county.townships:
             folder = site / township.url / FOLDER
             townships.append(folder)
-            t = None if township.url in kept else _Level(folder, _name(township.url),
-                                                         f"{county.name}{township.name}村务公开数据", True)
-            for village in township.villages:
-                made = parts[village.url] if village.url in parts else village_parts(village)
-                if villages:
-                    count += render.write_pages(site, village_files(village, made, tree.is_sample))
-                if t is not None:
-                    t.add(village, *made)
-            count += t.close(tree.is_sample) if t is not None else 0
+            if villages:
+                for village in township.villages:
+                    count += render.write_pages(site, village_files(village, sample=tree.is_sample))
+            if township.url not in kept:
+                count += _gather(folder, _name(township.url), f"{county.name}{township.name}村务公开数据",
+                                 [site / v.url / FOLDER for v in township.villages], tree.is_sample,
+                                 places=[_place_json(v) for v in township.villages])
         if county.url:
             folder = site / county.url / FOLDER
             count += _gather(folder, _name(county.url), f"{county.name}村务公开数据", townships, tree.is_sample)
@@ -410,29 +342,44 @@ def _csv_head(table: Table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _gather(folder: Path, name: str, title: str, parts: list[Path], sample: bool, link: bool = False) -> int:
+def _place_json(village: Village) -> bytes:
+    """How a grouped list (township, county, site) starts a village: its place, then its records."""
+    return ("\n" + json_value({c.name: c.value((village,)) for c in LOCATION})[:-1] + ',"records":').encode("utf-8")
+
+
+def _gather(folder: Path, name: str, title: str, parts: list[Path], sample: bool, link: bool = False,
+            places: list[bytes] | None = None) -> int:
     """A grouped level's folder made of the folders `parts` (written already, in order): each CSV
-    their rows under one header, each JSON list their villages. `link`: `parts` is one folder of
-    the same villages, whose files are linked (copied where the disk cannot link). Files written."""
+    their rows under one header, each JSON list their villages. `places`: `parts` are villages'
+    folders, whose JSON lists go into the grouped list under these places. `link`: `parts` is one
+    folder of the same villages, whose files are linked (copied where the disk cannot link).
+    The number of files written."""
     folder.mkdir(parents=True, exist_ok=True)
     sizes = {}
     for t in TABLES:
+        head = _csv_head(t)
         sizes[f"{t.name}.csv"] = _join(folder / f"{t.name}.csv", [p / f"{t.name}.csv" for p in parts], link,
-                                       _csv_head(t), b"", b"", b"", cut=0)
+                                       head=head, skip=head)
     for kind in schema.RECORD_KINDS:
-        # a grouped list is "[" + "\n{village}" + ",\n{village}" ... + "\n]\n", or "[]\n" when empty
-        sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", [p / f"{kind}.json" for p in parts], link,
-                                      b"[", b",", b"\n]\n", b"]\n", cut=3)
+        sources = [p / f"{kind}.json" for p in parts]
+        if places is None:  # a grouped list is "[" + "\n{village}" + ",\n{village}"... + "\n]\n", or "[]\n"
+            sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", sources, link, head=b"[", skip=b"[", cut=3,
+                                          between=b",", tail=b"\n]\n", empty_tail=b"]\n")
+        else:  # a village's list is "[\n{record},\n{record}\n]\n" or "[]\n": it goes in without its last "\n"
+            sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", sources, link, head=b"[", cut=1, between=b",",
+                                          tail=b"\n]\n", empty_tail=b"]\n", wraps=[(p, b"}") for p in places])
     text = json.dumps(descriptor(name, title, True, sample, sizes), ensure_ascii=False, indent=2)
     (folder / DESCRIPTOR).write_bytes((text + "\n").encode("utf-8"))
     return len(sizes) + 1
 
 
-def _join(target: Path, sources: list[Path], link: bool, head: bytes, between: bytes, tail: bytes, empty_tail: bytes,
-          cut: int) -> int:
-    """Write `target` as `head`, the part of each source after its own `head` and before its last
-    `cut` bytes (the empty ones left out, the others separated by `between`), then `tail`, or
-    `empty_tail` when every source was empty. The bytes written."""
+def _join(target: Path, sources: list[Path], link: bool, head: bytes, skip: bytes = b"", cut: int = 0,
+          between: bytes = b"", tail: bytes = b"", empty_tail: bytes = b"",
+          wraps: list[tuple[bytes, bytes]] | None = None) -> int:
+    """Write `target`: `head`, then each source without its first bytes (`skip`, which must be
+    there) and its last `cut`, between its `wraps` (prefix, suffix), the sources separated by
+    `between`, then `tail`; a source with nothing left and no wrap is left out, and when all are,
+    `empty_tail` ends the file. `link`: `target` is the one source, linked. The bytes written."""
     target.unlink(missing_ok=True)
     if link:
         try:
@@ -443,17 +390,18 @@ def _join(target: Path, sources: list[Path], link: bool, head: bytes, between: b
     written = 0
     with open(target, "wb", buffering=0) as out:
         out.write(head)
-        for source in sources:
+        for n, source in enumerate(sources):
             with open(source, "rb", buffering=0) as src:
                 size = os.fstat(src.fileno()).st_size
-                if src.read(len(head)) != head:
+                if src.read(len(skip)) != skip:
                     raise ValueError(f"{source} 的开头不是预期的内容")
-                start, end = len(head), size - cut
-                if end <= start:
+                start, end = len(skip), size - cut
+                if end <= start and not wraps:
                     continue  # no village in it
-                if written:
-                    out.write(between)
+                out.write(between if written else b"")
+                out.write(wraps[n][0] if wraps else b"")
                 _copy(src, out, start, end)
+                out.write(wraps[n][1] if wraps else b"")
                 written += 1
         out.write(tail if written else empty_tail)
     return target.stat().st_size

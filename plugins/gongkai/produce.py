@@ -1,13 +1,12 @@
 """Everything made from one village alone, made once per village: in parallel, or from the cache.
 
-A village's board, record pages and printable notices, its own open-data folder, its kiosk page,
-its search entries and its open-data rows depend on nothing but the village's own folder, its
-township.yml and county.yml and the build (date, address, kiosk settings, gongkai's code):
-`cache.PageCache` names them by all of these. So a
-village is rendered in one of several forked processes (`workers`), and a village that did not
-change since a build that cached it is not rendered at all: its pages are copied from the cache.
+A village's board, record pages and printable notices, its own open-data folder, its kiosk page
+and its search entries depend on nothing but the village's own folder, its township.yml and
+county.yml and the build (date, address, kiosk settings, gongkai's code): `cache.PageCache` names
+them by all of these. So a village is rendered in one of several forked processes (`workers`),
+and a village that did not change since a build that cached it is not rendered at all: its pages
+are copied from the cache, or its folder is moved back from the last build.
 """
-
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +29,6 @@ class Produced:
     datafiles: int  # files of the villages' own open-data folders
     rendered: int  # villages rendered afresh; the others came from the cache
     search: list[dict[str, str]]  # search entries of the village boards and records, in site order
-    opendata: dict[str, tuple]  # opendata.village_parts by village URL
     kiosk: dict[str, tuple[str, ...] | None]  # kiosk.village_page by village URL
     kept_data: set[str]  # townships (URL) whose open-data folder is the last build's, moved back
 
@@ -41,24 +39,24 @@ def page_cache(ctx: Context, settings: kiosk.Settings) -> PageCache:
                      str(ctx.tree.is_sample), ctx.repo_root, repr(sorted(asdict(settings).items())))
 
 
-def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) -> tuple:
-    """(files as (path in the site, bytes): pages first, then the open-data folder; how many of
-    them are pages; search entries; open-data parts; kiosk page) of one village."""
+def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) -> tuple[list, tuple]:
+    """(files as (path in the site, bytes): its pages, then its open-data folder;
+    (how many of them are pages, how many data files, search entries, kiosk page)) of one village."""
     pages = [(rel, html.encode("utf-8")) for rel, html in render.village_pages(village, ctx)]
-    parts = opendata.village_parts(village)
-    files = pages + opendata.village_files(village, parts, ctx.tree.is_sample)
-    return (files, len(pages), list(search.village_documents(village, ctx.today)), parts,
-            kiosk.village_page(village, ctx, settings))
+    data = opendata.village_files(village, sample=ctx.tree.is_sample)
+    return pages + data, (len(pages), len(data), list(search.village_documents(village, ctx.today)),
+                          kiosk.village_page(village, ctx, settings))
 
 
 def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings, pages_cache: PageCache | None = None,
                      jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Produced:
-    """Write every lean page, and make the villages' search entries and open-data rows.
+    """Write every lean page and every village's own open-data folder, and make the villages'
+    search entries and kiosk pages.
 
     `old_site`: the last build's files, set aside; a village whose pages are the ones it holds
-    (the same pack as then) is moved back whole rather than written again. `memory`: a dict kept
-    from one call to the next (`mkdocs serve`): such a village's search entries and open-data
-    rows are taken from it, its pack is not even read."""
+    (the same pack as then) is moved back whole rather than written again, and only the small
+    part of its pack is read (search entries, kiosk page). `memory`: a dict kept from one call to
+    the next (`mkdocs serve`): such a village's part is taken from it, its pack is not read at all."""
     site_dir = Path(site_dir)
     before = pages_cache.written(site_dir) if pages_cache and old_site else {}
 
@@ -70,20 +68,22 @@ def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Setting
         return True
 
     def one(village: Village) -> tuple[str, bool, tuple]:
-        """(its pack's name, whether rendered afresh, (files, pages, datafiles, search, open data, kiosk))"""
+        """(its pack's name, whether rendered afresh, (pages, data files, search entries, kiosk page))"""
         name = pages_cache.name(village, ctx.tree.digests) if pages_cache else ""
         if memory is not None and name in memory and moved_back(village, name):
             return name, False, memory[name]
+        if before.get(village.url) == name and (small := pages_cache.get_small(name)) and moved_back(village, name):
+            return name, False, small
         made = pages_cache.get(name) if pages_cache else None
         fresh = made is None
         if fresh:
             made = village_outputs(village, ctx, settings)
             if pages_cache:
                 pages_cache.put(name, made)
-        files, pages, docs, parts, kiosk_page = made
+        files, small = made
         if fresh or not moved_back(village, name):
             render.write_pages(site_dir, files)
-        return name, fresh, (pages, len(files) - pages, docs, parts, kiosk_page)
+        return name, fresh, small
 
     done = workers.map_items(one, ctx.tree.villages, jobs)
     if memory is not None:
@@ -94,8 +94,8 @@ def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Setting
         pages_cache.prune({name for name, *_ in done})
     kept = [d[2] for d in done]
     packs = {v.url: d[0] for v, d in zip(ctx.tree.villages, done)}
-    # A township's open-data folder holds its villages' rows and nothing else: when every one of
-    # them is the pack it was, the last build's folder is moved back rather than written again.
+    # A township's open-data folder is its villages' and nothing else: when every one of them is
+    # the pack it was, the last build's folder is moved back rather than written again.
     areas = {f"{t.url}{opendata.FOLDER}": hashlib.sha256("\0".join(packs[v.url] for v in t.villages).encode()).hexdigest()
              for c in ctx.tree.counties for t in c.townships if pages_cache}
     kept_data = {folder.removesuffix(opendata.FOLDER) for folder, key in areas.items()
@@ -107,7 +107,6 @@ def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Setting
         datafiles=sum(k[1] for k in kept),
         rendered=sum(1 for d in done if d[1]),
         search=[doc for k in kept for doc in k[2]],
-        opendata={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
-        kiosk={v.url: k[4] for v, k in zip(ctx.tree.villages, kept)},
+        kiosk={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
         kept_data=kept_data,
     )
