@@ -6,6 +6,7 @@ model and every diagnostic from every file, never stopping at the first problem.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterable
@@ -281,7 +282,17 @@ def check_tree(root: str | Path, today: date | None = None, since: str | Path | 
     saved since are taken from it as they are, and so is the memo of villages none of whose files
     changed.
     `jobs`: processes for parsing (workers.job_count() by default; 1: this one only)."""
-    root = Path(root)
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of records come in: a full collection each few thousand would walk them all
+    try:
+        return _check_tree(Path(root), today, since, reserved, only, memory, jobs)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_tree(root: Path, today: date | None, since: str | Path | None, reserved: Iterable[str], only: str | None,
+                memory: dict | None, jobs: int | None) -> Result:
     builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None, memory)
     builder.only = only
     if not root.is_dir():

@@ -7,6 +7,7 @@ so that this file is all there is to replace.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import html
 import json
@@ -169,6 +170,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.jobs = 1 if self.serving and _SERVED.get("threads") else None
         self.result = self._check(self.data_dir, today, reserved=self._site_names(config),
                                   **({} if self.portal else {"jobs": self.jobs}))
+        if not self.jobs:
+            # A build, or the first of `mkdocs serve`: what the check read (every record of the
+            # county, kept to the end, and in serve for the rebuilds) is left out of the garbage
+            # collector's full passes, which would walk all of it again and again (most of a
+            # second each at county scale), and forked workers share it instead of copying it.
+            # Records hold no reference cycles: those dropped later are freed all the same.
+            gc.freeze()
         clock.log(f"检查了 {len(self.result.tree.villages)} 个村的数据")
         self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
         for d in self.result.diagnostics:
