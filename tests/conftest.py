@@ -57,14 +57,16 @@ def last_site_kept(site: Path) -> bool:
 
 
 @contextmanager
-def mkdocs_serve(project: Path):
-    """`mkdocs serve` of a project on a free port; yields its address (ending in /) once it answers."""
+def mkdocs_serve(project: Path, log: Path | None = None, **extra: str):
+    """`mkdocs serve` of a project on a free port; yields its address (ending in /) once it answers.
+    `log`: where its messages go; `extra`: environment variables."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
-        cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=project, env=env(**extra), stdout=subprocess.DEVNULL, stderr=out,
     )
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -80,6 +82,8 @@ def mkdocs_serve(project: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if log:
+            out.close()
 
 
 def gongkai(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -12,6 +12,7 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import BUILD_DATE, copy_project, env, mkdocs_serve
@@ -26,14 +27,25 @@ def _get(url: str) -> str | None:
         return None
 
 
-def test_serve_rebuilds_when_a_village_file_changes(project):
+def _builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Building documentation")
+
+
+# gongkai watches the data folder through the system's file events; GONGKAI_WATCH=polling asks for
+# MkDocs' own polling (a folder on a network share sends no events)
+@pytest.mark.parametrize("watch", ["", "polling"])
+def test_serve_rebuilds_when_a_village_file_changes(project, tmp_path, watch):
     village_yml = sorted(project.glob("villages/*/*/*/village.yml"))[0]
     rel = village_yml.parent.relative_to(project / "villages").as_posix()
-    with mkdocs_serve(project) as base:
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, log, GONGKAI_WATCH=watch) as base:
         url = f"{base}{rel}/"
         html = _get(url)
         assert html, "mkdocs serve did not serve the village"
         assert "为测试改名的村" not in html
+        # a build reads every data file: reading is not a change, so nothing is built again by itself
+        time.sleep(3)
+        assert _builds(log) == 1, log.read_text(encoding="utf-8")
         content = village_yml.read_text(encoding="utf-8")
         name_line = next(l for l in content.splitlines() if l.startswith("name:"))
         village_yml.write_text(content.replace(name_line, "name: 为测试改名的村", 1), encoding="utf-8")
@@ -44,6 +56,8 @@ def test_serve_rebuilds_when_a_village_file_changes(project):
             if "为测试改名的村" in html:
                 break
         assert "为测试改名的村" in html, "the page was not rebuilt after the YAML file changed"
+        time.sleep(3)  # one save, one rebuild
+        assert _builds(log) == 2, log.read_text(encoding="utf-8")
 
 
 # What `mkdocs serve` does (mkdocs/commands/serve.py), in one process: the plugin is started for

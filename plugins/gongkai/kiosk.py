@@ -159,7 +159,12 @@ def _latest(records, today: date, when=lambda r: r.date):
 
 
 def village_items(village: Village, today: date, settings: Settings) -> list[Slide]:
-    """The village's current items, in the board's order; the latest of each kind when few are current."""
+    """The village's current items, in the board's order; the latest of each kind when few are current.
+    Worked out once a build (its village page and its township's loop both show them)."""
+    return list(village.remember(("kiosk items", today, settings), lambda: tuple(_village_items(village, today, settings))))
+
+
+def _village_items(village: Village, today: date, settings: Settings) -> list[Slide]:
     within = settings.recent_days
     decisions = current_decisions(village, today, within)
     funds = latest_funds(village, today)
