@@ -44,11 +44,27 @@ def folder(data_root: str | Path) -> Path | None:
     return Path(setting) if setting else Path(data_root).resolve().parent / ".cache" / "gongkai"
 
 
+_made: set[str] = set()  # folders this process made or found: a cold check writes 10,000 entries
+
+
 def _write(path: Path, data: bytes) -> None:
     """Write whole or not at all: another build may be reading the same cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(data)
+    folder, name = os.path.split(path)
+    if folder not in _made:
+        os.makedirs(folder, exist_ok=True)
+        _made.add(folder)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:  # the folder was deleted since (a clerk cleaning the cache)
+        _made.discard(folder)
+        raise
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
 
 

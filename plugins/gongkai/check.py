@@ -30,6 +30,7 @@ YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi", "kiosk"})
 AREA_FOLDERS = frozenset({"data", "ducha", "duban"})
 PREFETCH_FROM = 200  # year files not in the cache: fewer are parsed faster in this one process
+PREFETCH_CHUNK = 16  # year files handed to a process at a time: a file is about a millisecond of work
 
 
 @dataclass
@@ -164,7 +165,7 @@ class _Builder:
         def parse(item: tuple[Path, schema.Spec]) -> None:
             self.load_list(*item)  # into the cache; this process's copy of the diagnostics is dropped
 
-        workers.map_items(parse, files, jobs)
+        workers.map_items(parse, files, jobs, chunk=PREFETCH_CHUNK)
 
     def _name(self, path: Path, spec: schema.Spec) -> str:
         content = self._content(path)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml import events as ev
+from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                         SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
 from .diagnostics import Diagnostic
 
@@ -142,66 +143,68 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
     root: Node | None = None
     docs = 0
 
-    def at(e) -> tuple[int, int]:
-        return e.start_mark.line + 1, e.start_mark.column + 1
-
     def refuse(e, code: str, message: str):
-        line, col = at(e)
-        raise _Refused(Diagnostic(path, line, col, code, message))
+        raise _Refused(Diagnostic(path, e.start_mark.line + 1, e.start_mark.column + 1, code, message))
 
-    def attach(node: Node, e) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        frame = stack[-1]
-        parent = frame[0]
-        if parent.kind == "seq":
-            parent.value.append(node)
-        elif frame[1] is None:
-            if node.kind != "scalar":
-                refuse(e, "GK201", "字段名必须是文字")
-            if node.plain and node.value == "<<":
-                refuse(e, "GK106", "用了合并键“<<”")
-            if node.value in parent.value:
-                first = parent.value[node.value][0]
-                diags.append(Diagnostic(path, node.line, node.col, "GK107", f"字段“{node.value}”重复，第 {first.line} 行已经写过"))
-            frame[1] = node
-        else:
-            key = frame[1]
-            if key.value not in parent.value:
-                parent.value[key.value] = (key, node)
-            frame[1] = None
-
+    # the loader's events one by one (yaml.parse's generator, without its overhead: a county is
+    # tens of millions of events); a node is attached to its parent where it ends
     try:
-        for e in yaml.parse(text, Loader=_Loader):
+        next_event = _Loader(text).get_event
+        while True:
+            e = next_event()
             t = type(e)
-            if t is ev.ScalarEvent:
+            if t is ScalarEvent:
                 if e.anchor:
                     refuse(e, "GK106", f"用了锚点“&{e.anchor}”")
                 if e.tag and e.tag != "!":
                     refuse(e, "GK109", f"用了标签“{e.tag}”")
-                line, col = at(e)
-                attach(Node("scalar", line, col, e.value, not e.style), e)
-            elif t is ev.MappingStartEvent or t is ev.SequenceStartEvent:
+                mark = e.start_mark
+                node = Node("scalar", mark.line + 1, mark.column + 1, e.value, not e.style)
+            elif t is MappingStartEvent or t is SequenceStartEvent:
                 if e.anchor:
                     refuse(e, "GK106", f"用了锚点“&{e.anchor}”")
                 if e.tag and not e.implicit:
                     refuse(e, "GK109", f"用了标签“{e.tag}”")
                 if len(stack) >= MAX_DEPTH:
                     refuse(e, "GK101", f"括号或缩进嵌套超过 {MAX_DEPTH} 层：检查是否多写了“[”“{{”，或缩进一层比一层深")
-                line, col = at(e)
-                is_map = t is ev.MappingStartEvent
-                stack.append([Node("map" if is_map else "seq", line, col, {} if is_map else []), None])
-            elif t is ev.MappingEndEvent or t is ev.SequenceEndEvent:
+                mark = e.start_mark
+                is_map = t is MappingStartEvent
+                stack.append([Node("map" if is_map else "seq", mark.line + 1, mark.column + 1, {} if is_map else []), None])
+                continue
+            elif t is MappingEndEvent or t is SequenceEndEvent:
                 node = stack.pop()[0]
-                attach(node, e)
-            elif t is ev.AliasEvent:
+            elif t is AliasEvent:
                 refuse(e, "GK106", f"用了别名“*{e.anchor}”")
-            elif t is ev.DocumentStartEvent:
+            elif t is DocumentStartEvent:
                 docs += 1
                 if docs > 1:
                     refuse(e, "GK108", "文件里有第二份文档（“---”）")
+                continue
+            elif t is StreamEndEvent:
+                break
+            else:
+                continue
+            if not stack:
+                root = node
+                continue
+            frame = stack[-1]
+            parent = frame[0]
+            if parent.kind == "seq":
+                parent.value.append(node)
+            elif frame[1] is None:  # a key
+                if node.kind != "scalar":
+                    refuse(e, "GK201", "字段名必须是文字")
+                if node.plain and node.value == "<<":
+                    refuse(e, "GK106", "用了合并键“<<”")
+                if node.value in parent.value:
+                    first = parent.value[node.value][0]
+                    diags.append(Diagnostic(path, node.line, node.col, "GK107", f"字段“{node.value}”重复，第 {first.line} 行已经写过"))
+                frame[1] = node
+            else:
+                key = frame[1]
+                if key.value not in parent.value:
+                    parent.value[key.value] = (key, node)
+                frame[1] = None
     except _Refused as r:
         return None, diags + [r.diag]
     except yaml.MarkedYAMLError as exc:

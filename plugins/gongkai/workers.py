@@ -43,11 +43,13 @@ def _run(index: int):
     return fn(items[index])
 
 
-def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> list[R]:
+def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None, chunk: int = 1) -> list[R]:
     """[fn(x) for x in items], in order, with `fn` run in `jobs` forked processes.
 
     `fn` may be any callable, a closure included: it is inherited, never pickled. Its results
     are pickled back, so keep them small. An exception in a process is raised here.
+    `chunk`: items handed to a process at a time (more for many small items: each hand-out is a
+    round trip through the pool).
     """
     global _task
     jobs = min(job_count() if jobs is None else jobs, len(items))
@@ -56,7 +58,7 @@ def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None)
     _task = (fn, items)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            # one item a task, handed out as processes come free: a big village does not hold up the rest
-            return pool.map(_run, range(len(items)), chunksize=1)
+            # by default one item a task, handed out as processes come free: a big village does not hold up the rest
+            return pool.map(_run, range(len(items)), chunksize=chunk)
     finally:
         _task = None
