@@ -145,3 +145,51 @@ def test_serve_rebuilds_give_the_site_a_fresh_build_gives(tmp_path):
     where = villages[-1].relative_to(project / "villages")
     assert "0000-1234567" in last[f"kiosk/{where.as_posix()}/index.html"].decode()
     assert f"期限 {zh_date(falls_due)}" in last[f"{where.parent.as_posix()}/ducha/index.html"].decode()
+
+
+class _DevServer:
+    """What gongkai uses of MkDocs' dev server to ask for a rebuild."""
+
+    def __init__(self):
+        import threading
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+    def wanted(self, seconds: float = 3) -> bool:
+        with self._rebuild_cond:
+            self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=seconds)
+            wanted, self._want_rebuild = self._want_rebuild, False
+            return wanted
+
+
+def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
+    from gongkai import mkdocs_plugin as plugin
+
+    folder = tmp_path / "villages"
+    (folder / "a" / "pledges").mkdir(parents=True)
+    year = folder / "a" / "pledges" / "2024.yml"
+    year.write_text("[]\n", encoding="utf-8")
+    server = _DevServer()
+    monkeypatch.delenv("GONGKAI_WATCH", raising=False)
+    assert plugin._watch_natively(server, folder)
+    try:
+        year.read_text(encoding="utf-8")
+        assert not server.wanted(1), "reading a file asked for a rebuild"
+        year.write_text("[]\n# saved\n", encoding="utf-8")
+        assert server.wanted(), "saving a file asked for no rebuild"
+        (folder / "a" / "completed").mkdir()  # a folder made after the start is watched too
+        time.sleep(0.5)
+        server.wanted(0.5)
+        (folder / "a" / "completed" / "2025.yml").write_text("[]\n", encoding="utf-8")
+        assert server.wanted(), "a file in a new folder asked for no rebuild"
+        year.unlink()
+        assert server.wanted(), "deleting a file asked for no rebuild"
+    finally:
+        plugin._SERVED.pop("observer").stop()
+    # what MkDocs' polling is left to: asked for, or a folder the system cannot watch
+    monkeypatch.setenv("GONGKAI_WATCH", "polling")
+    assert not plugin._watch_natively(_DevServer(), folder)
+    monkeypatch.delenv("GONGKAI_WATCH")
+    assert not plugin._watch_natively(_DevServer(), tmp_path / "missing")
+    assert "observer" not in plugin._SERVED
+    assert not plugin._watch_natively(object(), folder)  # not MkDocs 1.6's dev server
