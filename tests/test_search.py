@@ -145,3 +145,21 @@ def test_learning_the_place_names_again_cuts_text_the_same(tree):
     before = jieba.dt.total, list(jieba.cut("县名、乡镇名和村名都按原样切分"))
     search.learn_place_names(tree)
     assert (jieba.dt.total, list(jieba.cut("县名、乡镇名和村名都按原样切分"))) == before
+
+
+def test_a_place_name_learned_later_is_cut_whole_in_text_cut_before():
+    """Cuts are remembered by text; a village added while `mkdocs serve` runs still stays one word."""
+    import jieba
+
+    text = "葭萌坝芦苇荡修路"
+    first = search.segment(text).split(search.ZWSP)
+    assert "葭萌坝芦苇荡" not in first
+    saved = dict(jieba.dt.FREQ), jieba.dt.total
+    jieba.add_word("葭萌坝芦苇荡", freq=search.PLACE_FREQ)
+    try:
+        assert "葭萌坝芦苇荡" in search.segment(text).split(search.ZWSP)
+    finally:  # the dictionary as it was, for the other tests
+        jieba.dt.FREQ.clear()
+        jieba.dt.FREQ.update(saved[0])
+        jieba.dt.total = saved[1]
+    assert search.segment(text).split(search.ZWSP) == first
