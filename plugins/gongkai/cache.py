@@ -55,16 +55,11 @@ def _write(path: Path, data: bytes) -> None:
         _made.add(folder)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with open(tmp, "wb") as f:
+            f.write(data)
     except FileNotFoundError:  # the folder was deleted since (a clerk cleaning the cache)
         _made.discard(folder)
         raise
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
     os.replace(tmp, path)
 
 
