@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import time
 from pathlib import Path
+
+import pytest
 
 from conftest import gongkai
 
@@ -34,6 +39,34 @@ def test_a_failed_build_leaves_the_last_site_alone(project):
     done = gongkai("build", cwd=project)
     assert done.returncode != 0 and "GK204" in done.stderr
     assert snapshot(site) == before
+
+
+def test_a_build_failing_while_the_villages_are_made_stops_them(project, monkeypatch):
+    # The villages' pages are made in other processes while MkDocs renders the theme's pages. When
+    # one of those fails, the build stops them: nothing goes on writing into the abandoned folder,
+    # and a long-lived process (mkdocs serve) keeps no idle processes. MkDocs runs here, in this
+    # process, so that its children can be seen.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    (project / "hooks" / "broken.py").write_text(
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    raise RuntimeError('a broken hook')\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("hooks:\n", "hooks:\n  - hooks/broken.py\n", 1),
+                      encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_BUILD_DATE", "2026-11-22")
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    site = project / "site"
+    try:
+        with pytest.raises(RuntimeError, match="a broken hook"):
+            build(load_config(str(config), site_dir=str(site)))
+    finally:
+        gc.unfreeze()  # the build froze what it had read (mkdocs_plugin.on_pre_build): this process goes on
+    assert multiprocessing.active_children() == [], "the processes making villages were left running"
+    written = sorted(site.rglob("*"))
+    time.sleep(1)
+    assert sorted(site.rglob("*")) == written, "village pages were written after the build failed"
 
 
 def test_build_replaces_the_site_when_it_succeeds(project):

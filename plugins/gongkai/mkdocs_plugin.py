@@ -230,6 +230,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_files(self, files: Files, config):
         self._bodies: dict[str, str] = {}  # the area pages' bodies by their file, until on_page_content
+        # The villages' pages are made in other processes from now on, while MkDocs renders the
+        # theme's pages here (the site folder has just been emptied); on_post_build collects them.
+        self.villages = None if self.portal else produce.start_villages(
+            config.site_dir, self.context, self.kiosk, produce.page_cache(self.context, self.kiosk), jobs=self.jobs,
+            old_site=self.old_site, memory=_SERVED.setdefault("villages", {}) if self.serving else None)
+        self.villages_clock = _Clock()
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
         files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
@@ -283,6 +289,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_build_error(self, error):
         # also the end of every build (on_post_build)
+        if getattr(self, "villages", None):  # the build failed while the villages were being made
+            self.villages.cancel()
+            self.villages = None
         if getattr(self, "old_site", None):  # what is left of the last build is deleted by now
             self.old_site.finish()
             self.old_site = None
@@ -290,12 +299,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             _SERVED["threads"] = True
 
     def _write_villages(self, config):
-        # Village boards and record pages are lean HTML of our own, written after the theme's pages.
-        # Each step says how long it took: at county scale a build is minutes, and this shows where.
-        clock = _Clock()
-        done = produce.produce_villages(config.site_dir, self.context, self.kiosk, produce.page_cache(self.context, self.kiosk),
-                                        jobs=self.jobs, old_site=self.old_site,
-                                        memory=_SERVED.setdefault("villages", {}) if self.serving else None)
+        # Village boards and record pages are lean HTML of our own, made since on_files alongside the
+        # theme's pages. Each step says how long it took: at county scale a build is minutes, and this shows where.
+        clock = self.villages_clock  # from on_files, when the villages' processes started
+        done, self.villages = self.villages.finish(), None
         if self.old_site:
             self.old_site.discard()
         clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存）")

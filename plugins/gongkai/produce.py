@@ -9,8 +9,10 @@ are copied from the cache, or its folder is moved back from the last build.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -50,8 +52,30 @@ def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) ->
 
 def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings, pages_cache: PageCache | None = None,
                      jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Produced:
+    """start_villages, waited for."""
+    return start_villages(site_dir, ctx, settings, pages_cache, jobs, old_site, memory).finish()
+
+
+class Started:
+    """Villages being made in other processes (start_villages). finish() waits for them and does
+    what combines them; cancel() stops them when the build fails meanwhile."""
+
+    def __init__(self, pending: workers.Pending, finish: Callable[[list], Produced]):
+        self.pending, self._finish = pending, finish
+
+    def finish(self) -> Produced:
+        return self._finish(self.pending.result())
+
+    def cancel(self) -> None:
+        self.pending.cancel()
+
+
+def start_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings, pages_cache: PageCache | None = None,
+                   jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Started:
     """Write every lean page and every village's own open-data folder, and make the villages'
-    search entries and kiosk pages.
+    search entries and kiosk pages: begun now in forked processes, while the caller goes on (MkDocs
+    renders its theme's pages meanwhile); Started.finish() completes it. With one job (`mkdocs
+    serve`'s rebuilds) all of it happens in finish(), in this process.
 
     `old_site`: the last build's files, set aside; a village whose pages are the ones it holds
     (the same pack as then) is moved back whole rather than written again, and only the small
@@ -85,7 +109,13 @@ def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Setting
             render.write_pages(site_dir, files)
         return name, fresh, small
 
-    done = workers.map_items(one, ctx.tree.villages, jobs)
+    return Started(workers.start_map(one, ctx.tree.villages, jobs), functools.partial(
+        _finish, site_dir, ctx, pages_cache, old_site, memory, before))
+
+
+def _finish(site_dir: Path, ctx: Context, pages_cache: PageCache | None, old_site: OldSite | None, memory: dict | None,
+            before: dict[str, str], done: list[tuple[str, bool, tuple]]) -> Produced:
+    """What follows the villages: 督办单 into their folders, the cache's bookkeeping, the townships' open data."""
     if memory is not None:
         memory.clear()
         memory.update((name, kept) for name, _, kept in done if name)

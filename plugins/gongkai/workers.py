@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,14 +51,58 @@ def map_items(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
     `chunk`: items handed to a process at a time (more for many small items: each hand-out is a
     round trip through the pool).
     """
-    global _task
-    jobs = min(job_count() if jobs is None else jobs, len(items))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(x) for x in items]
-    _task = (fn, items)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    return start_map(fn, items, jobs, chunk).result()
+
+
+class Pending(Generic[R]):
+    """map_items started: the processes work while the caller goes on. result() waits for the
+    results; cancel() stops the processes. With one job nothing runs until result(), in this process."""
+
+    def __init__(self, fn: Callable[[T], R], items: Sequence[T], jobs: int | None, chunk: int):
+        global _task
+        self.fn, self.items = fn, items
+        self.pool = None
+        self.cancelled = False
+        jobs = min(job_count() if jobs is None else jobs, len(items))
+        if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        if _task is not None:
+            raise RuntimeError("workers: one map at a time")
+        _task = (fn, items)  # set before the fork: the processes inherit it
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(jobs)
             # by default one item a task, handed out as processes come free: a big village does not hold up the rest
-            return pool.map(_run, range(len(items)), chunksize=chunk)
-    finally:
-        _task = None
+            self.running = self.pool.map_async(_run, range(len(items)), chunksize=chunk)
+        except BaseException:
+            self._stop()
+            _task = None
+            raise
+
+    def result(self) -> list[R]:
+        """The results in order; an exception in a process is raised here. Call it once."""
+        if self.cancelled or self.fn is None:
+            raise RuntimeError("workers: the map was cancelled or its results taken")
+        fn, self.fn = self.fn, None
+        if self.pool is None:
+            return [fn(x) for x in self.items]
+        try:
+            return self.running.get()
+        finally:
+            self._stop()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self._stop()
+
+    def _stop(self) -> None:
+        global _task
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+            _task = None
+
+
+def start_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None, chunk: int = 1) -> Pending[R]:
+    """map_items begun in forked processes now, its results collected later (Pending.result)."""
+    return Pending(fn, items, jobs, chunk)
