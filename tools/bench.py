@@ -16,6 +16,7 @@ import gzip
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -32,17 +33,22 @@ TODAY = "2026-11-22"
 ENV = {**os.environ, "GONGKAI_BUILD_DATE": TODAY, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MB) of a command that must succeed; peak RSS from GNU time."""
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of a command that must succeed. Peak RSS is
+    GNU time's (the biggest of its processes); CPU is user + system time of it and every process
+    it started: with two cores, a build can take no less than half of it."""
     timed = ["/usr/bin/time", "-f", "%e %M", *cmd] if Path("/usr/bin/time").exists() else cmd
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(timed, cwd=cwd, env=ENV, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     last = done.stderr.strip().splitlines()[-1] if timed is not cmd else ""
     m = re.fullmatch(r"([\d.]+) (\d+)", last)
-    return wall, (int(m[2]) // 1024 if m else 0)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return wall, (int(m[2]) // 1024 if m else 0), cpu
 
 
 def project(data: Path, dest: Path) -> Path:
@@ -146,7 +152,8 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
     return dict(
         villages=villages, records=records, entries=entries, yaml_mb=size / 1e6, pages=pages,
         check_s=statistics.median(check_cold), check_warm_s=statistics.median(check_warm),
-        build_s=statistics.median(b[0] for b in builds), peak_mb=max(b[1] for b in builds + warm),
+        build_s=statistics.median(b[0] for b in builds), build_cpu_s=statistics.median(b[2] for b in builds),
+        peak_mb=max(b[1] for b in builds + warm),
         warm_s=statistics.median(b[0] for b in warm), site_mb=site_bytes / 1e6, index_kb=len(index) / 1e3,
         index_gz_kb=len(gzip.compress(index, 9)) / 1e3,
         rebuild_s=statistics.median(serve_rebuild(proj, repeat)) if rebuild else None,
@@ -155,7 +162,8 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
 
 COLUMNS = [("villages", "村", "{}"), ("records", "记录", "{:,}"), ("entries", "收支明细", "{:,}"), ("yaml_mb", "YAML MB", "{:.1f}"),
            ("pages", "HTML 页", "{:,}"), ("check_s", "check 秒", "{:.1f}"), ("check_warm_s", "check 秒（有缓存）", "{:.1f}"),
-           ("build_s", "构建秒（无缓存）", "{:.1f}"), ("warm_s", "重建秒（无改动）", "{:.1f}"),
+           ("build_s", "构建秒（无缓存）", "{:.1f}"),
+           ("build_cpu_s", "构建 CPU 秒（无缓存）", "{:.1f}"), ("warm_s", "重建秒（无改动）", "{:.1f}"),
            ("peak_mb", "峰值内存 MB", "{:,}"), ("site_mb", "网站 MB", "{:,.0f}"), ("index_kb", "搜索索引 KB", "{:,.0f}"),
            ("index_gz_kb", "索引 gzip KB", "{:,.0f}"), ("rebuild_s", "serve 重建秒", "{:.1f}")]
 
@@ -196,7 +204,7 @@ EXPLAINED = """\
 每条记录一个网页，决议公开、实施结果公开和财务公开另有可打印的公示页。一个县 300 个村、五年约 4.2 万条记录\
 （常见的一个县的规模，约 23.7 万笔明细）相当于这里的 500 个村。“serve 重建秒”是 `mkdocs serve` 预览时，保存一个村的文件后到\
 网页重新生成完的秒数。“无缓存”是第一次构建：先把 `.cache/gongkai` 和上次生成的网站移开（测完才删：本机的 ext4 没有日志，刚删掉几万个文件后的几分钟里新建文件要慢得多，CI 和办事员电脑上的构建前面没有这样的删除）；“有缓存”“无改动”是紧接着再来一次，解析过的文件和生成过的村页面按内容取自缓存（见 `plugins/gongkai/cache.py`）。构建用满机器的全部 CPU 核
-（`GONGKAI_JOBS` 可改）。
+（`GONGKAI_JOBS` 可改）；“构建 CPU 秒”是第一次构建所有进程用掉的 CPU 时间（用户态加内核态），除以核数就是这台机器上构建最快能有多快。
 
 重新测量：`make bench`（默认 50、100、300、500、600 个村，各测 3 次取中位数），或
 `.venv/bin/python tools/bench.py --sizes 50,100 --write` 把结果写回本页。
