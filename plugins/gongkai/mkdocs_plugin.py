@@ -305,7 +305,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         done, self.villages = self.villages.finish(), None
         if self.old_site:
             self.old_site.discard()
-        clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存）")
+        clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存；与主题的页面同时进行）")
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():  # absent when the search plugin is turned off
             index.write_text(search.merge(index.read_text(encoding="utf-8"), done.search), encoding="utf-8")
