@@ -25,7 +25,7 @@ from .sitebuild import OldSite
 
 @dataclass
 class Produced:
-    """What produce_villages made, for the steps that combine villages."""
+    """What start_villages made, for the steps that combine villages."""
 
     pages: int  # lean pages written (villages, records, notices, 督办单)
     datafiles: int  # files of the villages' own open-data folders
@@ -48,12 +48,6 @@ def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) ->
     data = opendata.village_files(village, sample=ctx.tree.is_sample)
     return pages + data, (len(pages), len(data), list(search.village_documents(village, ctx.today)),
                           kiosk.village_page(village, ctx, settings))
-
-
-def produce_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings, pages_cache: PageCache | None = None,
-                     jobs: int | None = None, old_site: OldSite | None = None, memory: dict | None = None) -> Produced:
-    """start_villages, waited for."""
-    return start_villages(site_dir, ctx, settings, pages_cache, jobs, old_site, memory).finish()
 
 
 class Started:

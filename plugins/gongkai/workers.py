@@ -62,7 +62,6 @@ class Pending(Generic[R]):
         global _task
         self.fn, self.items = fn, items
         self.pool = None
-        self.cancelled = False
         jobs = min(job_count() if jobs is None else jobs, len(items))
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return
@@ -80,7 +79,7 @@ class Pending(Generic[R]):
 
     def result(self) -> list[R]:
         """The results in order; an exception in a process is raised here. Call it once."""
-        if self.cancelled or self.fn is None:
+        if self.fn is None:
             raise RuntimeError("workers: the map was cancelled or its results taken")
         fn, self.fn = self.fn, None
         if self.pool is None:
@@ -91,7 +90,7 @@ class Pending(Generic[R]):
             self._stop()
 
     def cancel(self) -> None:
-        self.cancelled = True
+        self.fn = None  # no results from here on
         self._stop()
 
     def _stop(self) -> None:
