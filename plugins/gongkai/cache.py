@@ -137,6 +137,28 @@ class ParseCache:
                 del self.memory[name]
 
 
+def load(folder: Path, name: str):
+    """What store() kept under `name` in `folder`; None when it is not there (or damaged)."""
+    data = _read(folder / name)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(data))
+    except Exception:  # a half-written or foreign file: made again
+        return None
+
+
+def store(folder: Path, name: str, value) -> None:
+    try:
+        _write(folder / name, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+    except OSError:
+        pass
+
+
+def prune_folder(folder: Path | None, used: set[str]) -> None:
+    _prune(folder, used)
+
+
 def village_digest(village, digests: dict[str, str], build_key: str) -> str:
     """The village's files (village.yml and those its records come from), its township.yml and
     county.yml, its place in the site, and `build_key` (what the build adds: code, date...).
@@ -158,6 +180,7 @@ class PageCache:
         # each pack's small part (search entries, kiosk page...) beside it: a build that moves the
         # village's last pages back needs nothing else
         self.small = root / "small" if root else None
+        self.pieces = root / "pieces" if root else None  # townships' pieces of their county's package (produce.py)
         self.build_key = "\0".join((code_version(), *parts))
 
     def name(self, village, digests: dict[str, str]) -> str:

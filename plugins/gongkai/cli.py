@@ -70,6 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from . import shard
+    from .address import normalise
     from .sitebuild import build, build_shards, data_dir
 
     if not args.config_file.is_file():
@@ -78,8 +79,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs is not None and (not args.shards or args.jobs < 1):
         print("gongkai build: --jobs 只和 --shards 一起用，是 1 以上的整数", file=sys.stderr)
         return 2
+    try:
+        site_url = normalise(args.site_url)
+    except ValueError as e:
+        print(f"gongkai build --site-url: {e}。网站没有生成。", file=sys.stderr)
+        return 2
     if args.shards:
-        return build_shards(args.config_file, args.site_dir or Path("site"), args.strict, args.jobs)
+        return build_shards(args.config_file, args.site_dir or Path("site"), args.strict, args.jobs, site_url)
     if args.only is not None:
         problem = shard.unknown_county(data_dir(args.config_file), args.only)
         if problem:
@@ -88,7 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         site_dir = args.site_dir or shard.SHARDS_DIR / args.only
     else:
         site_dir = args.site_dir or (shard.SHARDS_DIR / shard.PORTAL_FOLDER if args.portal else Path("site"))
-    return build(args.config_file, site_dir, args.strict, only=args.only, portal=args.portal)
+    return build(args.config_file, site_dir, args.strict, only=args.only, portal=args.portal, site_url=site_url)
 
 
 def cmd_counties(args: argparse.Namespace) -> int:
@@ -272,7 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("--data", metavar="DIR", default="villages", help="数据文件夹，默认 villages/")
     verify.set_defaults(func=cmd_verify)
     build = sub.add_parser("build", help="生成网站：构建成功才替换网站文件夹，失败时保持上一次的网站")
-    build.add_argument("--strict", action="store_true", help="有任何警告也算失败（发布时用）")
+    build.add_argument("--strict", action="store_true", help="有任何警告也算失败（发布时用）；没有网站地址也算失败")
+    build.add_argument("--site-url", metavar="URL",
+                       help="网站发布的地址，如 https://example.github.io/cunwu/：二维码、订阅和网站地图里是完整的网址；"
+                            "--only 时是全部县的网站的地址，县网站在它后面加 <县>/（或 mkdocs.yml 里这个县自己的地址）")
     build.add_argument("--site-dir", type=Path,
                        help="网站写到哪个文件夹，默认 site；--only 时默认 shards/<县>，--portal 时默认 shards/_portal")
     build.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="默认 mkdocs.yml")

@@ -42,6 +42,14 @@ def policy(inline_scripts: Iterable[str] = ()) -> str:
     return "; ".join(f"{name} {value}" for name, value in parts)
 
 
+def lean_policy() -> str:
+    """The policy of the lean pages (boards, records), which run no script at all: `policy()` less
+    what repeats default-src (script-src, worker-src and style-src fall back to it). The same
+    rules in 90 fewer bytes, on each of a county's 60,000 pages."""
+    return "; ".join(f"{name} {value}" for name, value in DIRECTIVES
+                     if name not in ("worker-src", "style-src"))
+
+
 META = '<meta http-equiv="Content-Security-Policy" content="{}">'
 
 

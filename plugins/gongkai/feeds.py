@@ -5,9 +5,9 @@ latest disclosures: a decision put forward, its 决议公开 and 实施结果公
 published, a pledge made, its deadline moved, kept or not kept, a matter completed, a record
 corrected. Each is an `Event` computed here from the model; nothing after the build date.
 
-Feeds and sitemap entries need the site's address (gongkai's `public_url`, else MkDocs'
-`site_url`): an Atom id must be an absolute IRI that never changes, and a sitemap lists
-absolute URLs. Without it (the local preview) neither is written, and the build log says so,
+Feeds and sitemap entries need the site's address (address.py; `mkdocs serve` previews at its
+own): an Atom id must be an absolute IRI that never changes, and a sitemap lists absolute URLs.
+Without it neither is written, and the build log says so (a strict build refuses to run),
 rather than publishing ids that would change the day the address is set.
 """
 
@@ -28,7 +28,8 @@ from .model import Decision, Village, period_label
 from .schema import Record
 
 FEED = "feed.xml"
-LATEST = 50  # entries per feed: a reader polls it often, so it stays small
+LATEST = 50  # entries per feed of a township, a county or the site: a reader polls it often, so it stays small
+VILLAGE_LATEST = 10  # a village's own feed: its last two or three months (a county has 700 of them)
 SUMMARY_CHARS = 160
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -127,11 +128,12 @@ def _order(e: Event) -> tuple:
 
 
 def entry_id(ctx: render.Context, e: Event) -> str:
-    """tag:host,day:path/record/kind (RFC 4151): the same for the same event in every build.
+    """tag:host,day:path/record.html#kind (RFC 4151): the same for the same event in every build,
+    of the whole site or of the record's county alone.
 
     The day is the event's own, the day the site said it; a corrected day is news, and a new entry."""
-    where = urlsplit(ctx.public_url)
-    return f"tag:{where.hostname},{e.day.isoformat()}:{where.path.lstrip('/')}{render.record_url(e.village, e.rec)}{e.kind}"
+    where = urlsplit(render.public_link(ctx, render.record_url(e.village, e.rec))[0])
+    return f"tag:{where.hostname},{e.day.isoformat()}:{where.path.lstrip('/')}#{e.kind}"
 
 
 def _stamp(day: date) -> str:
@@ -179,7 +181,8 @@ def atom(feed: Feed, events: list[Event], ctx: render.Context) -> str:
         _add(entry, "link", rel="alternate", type="text/html", href=render.public_link(ctx, render.record_url(e.village, e.rec))[0])
         _add(entry, "published", _stamp(e.day))
         _add(entry, "updated", _stamp(e.day))
-        _add(_add(entry, "author"), "name", committee(e.village))
+        if feed.author != committee(e.village):  # a village's feed: its author speaks for its entries (RFC 4287 4.2.1)
+            _add(_add(entry, "author"), "name", committee(e.village))
         _add(entry, "category", term=e.label)
         _add(entry, "summary", ("示例数据。" if e.village.county.sample else "") + e.summary, type="text")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -196,7 +199,7 @@ def all_feeds(ctx: render.Context, site_name: str) -> Iterator[tuple[Feed, list[
     for county in tree.counties:
         for township in county.townships:
             for v in township.villages:
-                yield Feed(v.url, f"{v.name}村务公开", committee(v), county.sample), by_village[v.url][:LATEST]
+                yield Feed(v.url, f"{v.name}村务公开", committee(v), county.sample), by_village[v.url][:VILLAGE_LATEST]
             yield Feed(township.url, f"{township.name}村务公开", f"{township.name}人民政府", county.sample), latest(township.villages)
         yield Feed(county.url, f"{county.name}村务公开", f"{county.name}人民政府", county.sample), latest(county.villages)
     if all(c.url for c in tree.counties):  # a county built as a site of its own: its feed is the site's
@@ -256,8 +259,7 @@ def _sitemap_xml(root_tag: str, item_tag: str, items: list[tuple[str, str | None
 def write(site_dir: str | Path, ctx: render.Context, site_name: str) -> str:
     """Write every feed and add the lean pages to sitemap.xml (and .gz); what was done, for the build log."""
     if not ctx.public_url:
-        return ("gongkai: 没有设置网站地址（gongkai 的 public_url 或 MkDocs 的 site_url），"
-                "不生成 Atom 订阅，网站地图里也不列村务页面")
+        return "gongkai: 没有设置网站地址（gongkai build --site-url），不生成 Atom 订阅，网站地图里也不列村务页面"
     site = Path(site_dir)
     written = render.write_pages(site, ((f"{feed.url}{FEED}", atom(feed, events, ctx))
                                         for feed, events in all_feeds(ctx, site_name)))

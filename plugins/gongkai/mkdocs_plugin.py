@@ -25,9 +25,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import feeds, kiosk, opendata, produce, render, search, shard, sitebuild
+from . import address, feeds, kiosk, opendata, produce, render, search, shard, sitebuild
 from .check import Result, check_tree
-from .config import build_date
+from .config import build_date, site_url
 from .diagnostics import display_path
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -157,8 +157,11 @@ class KioskConfig(base.Config):
 class GongkaiConfig(base.Config):
     data_dir = c.Type(str, default="villages")
     nav_title = c.Type(str, default="各地村务公开")
-    # The site's published address, for the QR codes on printed notices; MkDocs' site_url when empty.
+    # The site's published address, for the QR codes on printed notices, feeds and the sitemap;
+    # `gongkai build --site-url` wins, MkDocs' site_url when empty (address.py).
     public_url = c.Type(str, default="")
+    # Counties published as sites of their own at addresses of their own: {county folder: address}.
+    counties = c.Type(dict, default={})
     kiosk = c.SubConfig(KioskConfig)
     # One county folder built as a site of its own, published at <public_url>/<county>/; or the portal
     # over the counties (county.yml and township.yml only). GONGKAI_ONLY / GONGKAI_PORTAL=1 win (shard.py).
@@ -185,12 +188,23 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.only, self.portal = shard.mode(self.config.only, self.config.portal)
         except ValueError as e:
             raise PluginError(f"gongkai：{e}") from None
+        # The address every QR code, feed and sitemap entry carries: a county built on its own is at
+        # its own address, or the site's + <county>/. MkDocs' sitemap, 404 page and canonical links follow.
         try:
-            self.public_url = shard.address(render.site_address(self.config.public_url, config.site_url), self.only)
-            if self.only and (config.site_url or self.public_url):  # MkDocs' sitemap, 404 page and canonical links
-                config.site_url = shard.address(render.normalise_url(config.site_url), self.only) or self.public_url
+            # `mkdocs serve` has set site_url to its own address: a preview's QR codes open the preview
+            first = (config.site_url,) if self.serving else ()
+            base = address.site_address(*first, site_url(), self.config.public_url, config.site_url)
+            self.own = address.own_addresses(self.config.counties, shard.county_folders(self.data_dir))
         except ValueError as e:
-            raise PluginError(f"mkdocs.yml 里的网站地址（gongkai 的 public_url 或 site_url）：{e}") from None
+            raise PluginError(f"网站地址（gongkai build --site-url、mkdocs.yml 里 gongkai 的 public_url 或 counties、"
+                              f"MkDocs 的 site_url）：{e}") from None
+        self.public_url = address.county_address(base, self.only, self.own) if self.only else base
+        if self.public_url:
+            config.site_url = self.public_url
+        elif config.strict:  # a published site with dead QR codes: refused before any work
+            raise PluginError(f"gongkai：{address.MISSING}。严格模式（--strict）下网站没有生成。")
+        else:
+            log.warning(f"gongkai：{address.MISSING}。")
         # what on_pre_build loads: every county, one county as the site's root, or the portal's areas only
         self._check = shard.check_areas if self.portal else functools.partial(
             check_tree, only=self.only, memory=_SERVED.setdefault("check", {}) if self.serving else None)
@@ -216,7 +230,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             # Records hold no reference cycles: those dropped later are freed all the same.
             gc.freeze()
         clock.log(f"检查了 {len(self.result.tree.villages)} 个村的数据")
-        self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url)
+        own = () if self.only else tuple(sorted(self.own.items()))  # a county's own site is at its own address already
+        self.context = render.Context(self.result.tree, today, str(self.data_dir.parent), self.public_url, own)
         for d in self.result.diagnostics:
             text = f"{display_path(d.path)}:{d.line}:{d.col}: {d.severity} {d.code} {d.message}（{d.hint}）"
             (log.error if d.is_error else log.info)(text)
@@ -238,7 +253,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.villages_clock = _Clock()
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
-        files.append(File.generated(config, render.NOTICE_CSS_PATH, content=render.notice_css()))
         files.append(File.generated(config, kiosk.JS_PATH, content=kiosk.static("kiosk.js")))
         files.append(File.generated(config, kiosk.CSS_PATH, content=kiosk.static("kiosk.css")))
         if self.portal:  # the portal: the hand-written pages and the list of the county sites
@@ -312,9 +326,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             clock.log("搜索索引加入了村务和记录")
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
         clock.log(feeds.write(config.site_dir, self.context, config.site_name))
-        # Open data (CSV, JSON, datapackage.json) for every village, township, county and the site.
-        written = opendata.write_all(config.site_dir, self.result.tree, villages=False, kept=done.kept_data)
-        clock.log(f"开放数据写了 {written + done.datafiles} 个文件（各村的 {done.datafiles} 个与村务页面一起写）")
+        # Each county's package of open data (a ZIP of CSV, JSON and datapackage.json), put together
+        # from the pieces its villages made with their pages; their own small files are written already.
+        written = opendata.write_packages(config.site_dir, self.result.tree, done.pieces, self.context.today)
+        clock.log(f"开放数据：{written}（各村自己的 {done.datafiles} 个文件与村务页面一起写）")
         # Kiosk pages for the service centres' touch screens, and last the version file they poll:
         # a screen must never see a new version before everything it would reload into is written.
         clock.log(f"生成了 {kiosk.write(config.site_dir, self.context, self.kiosk, done.kiosk)} 个触摸屏页面")

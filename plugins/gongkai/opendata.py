@@ -24,7 +24,8 @@ import csv
 import io
 import json
 import os
-import shutil
+import struct
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -235,12 +236,14 @@ def json_value(value) -> str:
     return "{" + ",".join(f"{_text(k)}:{json_value(v)}" for k, v in items if v is not None) + "}"
 
 
-def csv_rows(table: Table, village: Village) -> str:
-    """The CSV lines of one village's rows in `table`, header excluded."""
+def csv_rows(table: Table, village: Village, own: bool = False) -> str:
+    """The CSV lines of one village's rows in `table`, header excluded; `own`: for the village's own
+    file, without the columns of where the village is."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    columns = table.columns[len(LOCATION):] if own else table.columns
     for objs in table.rows(village):
-        writer.writerow([cell(c.value(objs)) for c in table.columns])
+        writer.writerow([cell(c.value(objs)) for c in columns])
     return out.getvalue()
 
 
@@ -248,7 +251,23 @@ def json_records(kind: str, village: Village) -> list[str]:
     return [json_value(rec) for rec in _chronological(getattr(village, kind))]
 
 
-# -- writing every level ------------------------------------------------------------------------
+# -- what is published --------------------------------------------------------------------------
+#
+# Each row is published twice, never more: in its village's own small CSV files, and in its county's
+# package. A village's folder (`<village>/data/`) holds one CSV of each record kind (the ledger, the
+# bulk of the rows, only in the package: its village shows it on each fund period's page). A county
+# offers one ZIP of all its villages: every table as CSV, every kind as JSON, and the
+# datapackage.json that describes them. Nothing above the county repeats a row: a site of several
+# counties lists their packages (data/packages.json).
+#
+# The package is put together from pieces each township makes with its villages' pages, in
+# parallel: its rows of every member, deflated on their own (a "sync flush" ends each piece on a
+# byte boundary, so the pieces of 50 townships join into one stream, as pigz does), with their
+# CRC-32 and length.
+
+VILLAGE_TABLES = tuple(t for t in TABLES if t.name != ENTRIES.name)  # a village's own files
+PACKAGES = "packages.json"  # data/packages.json: the counties' packages of a site of several counties
+ZIP_LEVEL = 6  # each village's piece is deflated once, in parallel, and cached
 
 
 def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[str, int] | None = None) -> dict:
@@ -282,143 +301,167 @@ def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[s
     }
 
 
+def package_name(county) -> str:
+    return f"{_name(county.url or county.slug + '/')}.zip"
+
+
+def package_url(county) -> str:
+    """Where a county's package is, from the site's root."""
+    return f"{county.url}{FOLDER}/{package_name(county)}"
+
+
 def village_files(village: Village, sample: bool = False) -> list[tuple[str, bytes]]:
     """A village's own data folder as (path inside the site, bytes): made with its pages, in
-    parallel or from the cache. Its rows of every table under the table's header, and its records
-    of every kind as a JSON list; the levels above are put together from these files (_gather)."""
-    files = {}
-    for table in TABLES:
-        files[f"{table.name}.csv"] = _csv_head(table) + csv_rows(table, village).encode("utf-8")
+    parallel or from the cache. Its rows of every table but the ledger, under the table's header,
+    without the six columns of where they are (the same in every row of a village's file)."""
+    return [(f"{village.url}{FOLDER}/{t.name}.csv", _csv_head(t, own=True) + csv_rows(t, village, own=True).encode("utf-8"))
+            for t in VILLAGE_TABLES]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of one member of a package: raw deflate data ending on a byte boundary, and what the
+    ZIP must know of the bytes it holds."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def deflated(raw: bytes) -> Piece:
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    return Piece(packer.compress(raw) + packer.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(raw), len(raw))
+
+
+def members() -> list[str]:
+    return [f"{t.name}.csv" for t in TABLES] + [f"{kind}.json" for kind in schema.RECORD_KINDS]
+
+
+def township_pieces(township) -> tuple[Piece, ...]:
+    """A township's piece of each member of its county's package (in `members()` order): its
+    villages' rows of every table; of every kind, each village's place and records as an item of
+    the county's JSON list (items joined by commas). Deflated together: the villages of a township
+    share their words, which a village's rows alone cannot refer back to."""
+    out = [deflated("".join(csv_rows(t, v) for v in township.villages).encode("utf-8")) for t in TABLES]
     for kind in schema.RECORD_KINDS:
-        records = json_records(kind, village)
-        files[f"{kind}.json"] = ("[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n").encode("utf-8")
-    county, township = village.county, village.township
-    about = descriptor(_name(village.url), f"{county.name}{township.name}{village.name}村务公开数据", False, sample,
-                       {name: len(data) for name, data in files.items()})
-    files[DESCRIPTOR] = (json.dumps(about, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return [(f"{village.url}{FOLDER}/{name}", data) for name, data in files.items()]
-
-
-def write_all(site_dir: str | Path, tree: Tree, villages: bool = True, kept: Iterable[str] = ()) -> int:
-    """Write every level's data folder into the built site; returns the number of files written.
-    `villages`: False when the villages' own folders are written already (village_files).
-    `kept`: townships (by URL) whose folder is in place already, the same as it would be written.
-
-    A township's files are its villages' files one after the other (each village's JSON list
-    under its place), a county's are its townships', the site's its counties': each level is put
-    together from the files below it, by the kernel where it can, not written anew."""
-    site = Path(site_dir)
-    kept = set(kept)
-    count = 0
-    counties: list[Path] = []  # what the site's files are put together from
-    for county in tree.counties:
-        townships = []
-        for township in county.townships:
-            folder = site / township.url / FOLDER
-            townships.append(folder)
-            if villages:
-                for village in township.villages:
-                    count += render.write_pages(site, village_files(village, sample=tree.is_sample))
-            if township.url not in kept:
-                count += _gather(folder, _name(township.url), f"{county.name}{township.name}村务公开数据",
-                                 [site / v.url / FOLDER for v in township.villages], tree.is_sample,
-                                 places=[_place_json(v) for v in township.villages])
-        if county.url:
-            folder = site / county.url / FOLDER
-            count += _gather(folder, _name(county.url), f"{county.name}村务公开数据", townships, tree.is_sample)
-            counties.append(folder)
-        else:  # a county built as a site of its own (County.is_root) is the site: its files are the site's
-            counties += townships
-    top = site / FOLDER
-    if len(tree.counties) == 1 and tree.counties[0].url:  # the site's files are its one county's: linked
-        return count + _gather(top, "cunwu", "村务公开数据（全部）", counties, tree.is_sample, link=True)
-    return count + _gather(top, "cunwu", "村务公开数据（全部）", counties, tree.is_sample)
-
-
-def _csv_head(table: Table) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 only with it
-    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in table.columns])
-    return out.getvalue().encode("utf-8")
+        items = []
+        for village in township.villages:
+            records = json_records(kind, village)
+            inner = ("\n" + ",\n".join(records) + "\n") if records else ""
+            items.append(_place_json(village) + f"[{inner}]}}".encode("utf-8"))
+        out.append(deflated(b",".join(items)))
+    return tuple(out)
 
 
 def _place_json(village: Village) -> bytes:
-    """How a grouped list (township, county, site) starts a village: its place, then its records."""
+    """How a county's JSON list starts a village: its place, then its records."""
     return ("\n" + json_value({c.name: c.value((village,)) for c in LOCATION})[:-1] + ',"records":').encode("utf-8")
 
 
-def _gather(folder: Path, name: str, title: str, parts: list[Path], sample: bool, link: bool = False,
-            places: list[bytes] | None = None) -> int:
-    """A grouped level's folder made of the folders `parts` (written already, in order): each CSV
-    their rows under one header, each JSON list their villages. `places`: `parts` are villages'
-    folders, whose JSON lists go into the grouped list under these places. `link`: `parts` is one
-    folder of the same villages, whose files are linked (copied where the disk cannot link).
-    The number of files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    sizes = {}
-    for t in TABLES:
-        head = _csv_head(t)
-        sizes[f"{t.name}.csv"] = _join(folder / f"{t.name}.csv", [p / f"{t.name}.csv" for p in parts], link,
-                                       head=head, skip=head)
-    for kind in schema.RECORD_KINDS:
-        sources = [p / f"{kind}.json" for p in parts]
-        if places is None:  # a grouped list is "[" + "\n{village}" + ",\n{village}"... + "\n]\n", or "[]\n"
-            sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", sources, link, head=b"[", skip=b"[", cut=3,
-                                          between=b",", tail=b"\n]\n", empty_tail=b"]\n")
-        else:  # a village's list is "[\n{record},\n{record}\n]\n" or "[]\n": it goes in without its last "\n"
-            sizes[f"{kind}.json"] = _join(folder / f"{kind}.json", sources, link, head=b"[", cut=1, between=b",",
-                                          tail=b"\n]\n", empty_tail=b"]\n", wraps=[(p, b"}") for p in places])
-    text = json.dumps(descriptor(name, title, True, sample, sizes), ensure_ascii=False, indent=2)
-    (folder / DESCRIPTOR).write_bytes((text + "\n").encode("utf-8"))
-    return len(sizes) + 1
+_COMMA, _END = deflated(b","), zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
 
 
-def _join(target: Path, sources: list[Path], link: bool, head: bytes, skip: bytes = b"", cut: int = 0,
-          between: bytes = b"", tail: bytes = b"", empty_tail: bytes = b"",
-          wraps: list[tuple[bytes, bytes]] | None = None) -> int:
-    """Write `target`: `head`, then each source without its first bytes (`skip`, which must be
-    there) and its last `cut`, between its `wraps` (prefix, suffix), the sources separated by
-    `between`, then `tail`; a source with nothing left and no wrap is left out, and when all are,
-    `empty_tail` ends the file. `link`: `target` is the one source, linked. The bytes written."""
-    target.unlink(missing_ok=True)
-    if link:
-        try:
-            os.link(sources[0], target)
-        except OSError:
-            shutil.copyfile(sources[0], target)
-        return target.stat().st_size
-    written = 0
-    with open(target, "wb", buffering=0) as out:
-        out.write(head)
-        for n, source in enumerate(sources):
-            with open(source, "rb", buffering=0) as src:
-                size = os.fstat(src.fileno()).st_size
-                if src.read(len(skip)) != skip:
-                    raise ValueError(f"{source} 的开头不是预期的内容")
-                start, end = len(skip), size - cut
-                if end <= start and not wraps:
-                    continue  # no village in it
-                out.write(between if written else b"")
-                out.write(wraps[n][0] if wraps else b"")
-                _copy(src, out, start, end)
-                out.write(wraps[n][1] if wraps else b"")
-                written += 1
-        out.write(tail if written else empty_tail)
+def _crc_join(crc: int, piece_crc: int, size: int, zeros: memoryview) -> int:
+    """The CRC-32 of A+B from those of A and B and B's length: CRC-32 is affine, and A's part of
+    it is A's register run through len(B) zero bytes (zlib's crc32_combine, which Python lacks)."""
+    register = crc
+    while size:
+        n = min(size, len(zeros))
+        register = ~zlib.crc32(zeros[:n], ~register & 0xFFFFFFFF) & 0xFFFFFFFF
+        size -= n
+    return piece_crc ^ register
+
+
+def package_member(name: str, pieces: list[Piece]) -> tuple[bytes, int, int]:
+    """(deflated data, CRC-32, size) of one member of a county's package from its townships' pieces."""
+    if name.endswith(".csv"):
+        table = next(t for t in TABLES if f"{t.name}.csv" == name)
+        parts = [deflated(_csv_head(table)), *pieces]
+    else:  # a list of villages: "[" village "," village ... "\n]\n"; a township without villages adds nothing
+        parts = [deflated(b"[")]
+        for piece in (p for p in pieces if p.size):
+            parts += [_COMMA, piece] if len(parts) > 1 else [piece]
+        parts.append(deflated(b"\n]\n" if len(parts) > 1 else b"]\n"))
+    zeros = memoryview(bytes(max((p.size for p in parts), default=0)))
+    crc, size = 0, 0
+    for p in parts:
+        crc, size = _crc_join(crc, p.crc, p.size, zeros), size + p.size
+    return b"".join(p.data for p in parts) + _END, crc, size
+
+
+def write_package(site_dir: str | Path, county, pieces: list[tuple[Piece, ...]], built: date, sample: bool) -> int:
+    """Write a county's package (ZIP) from its townships' pieces, in the townships' order; its size in bytes.
+    The same data and build date give the same bytes."""
+    site = Path(site_dir)
+    target = site / package_url(county)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    entries, sizes = [], {}
+    for n, name in enumerate(members()):
+        data, crc, size = package_member(name, [v[n] for v in pieces])
+        entries.append((name, data, crc, size))
+        sizes[name] = size
+    title = f"{county.name}村务公开数据"
+    about = (json.dumps(descriptor(_name(county.url or county.slug + "/"), title, True, sample, sizes),
+                        ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    entries.append((DESCRIPTOR, packer.compress(about) + packer.flush(), zlib.crc32(about), len(about)))
+    fresh = target.with_name(f".{target.name}.{os.getpid()}")
+    with open(fresh, "wb") as out:
+        _zip(out, entries, built)
+    os.replace(fresh, target)  # never half a package at its address
     return target.stat().st_size
 
 
-def _copy(src, out, start: int, end: int) -> None:
-    """Bytes start:end of `src` appended to `out`: by the kernel where it can (no copy through Python)."""
-    offset = start
-    while offset < end:
-        try:
-            n = os.copy_file_range(src.fileno(), out.fileno(), end - offset, offset)
-        except (AttributeError, OSError):  # not Linux, or not between these files
-            src.seek(offset)
-            n = out.write(src.read(min(end - offset, 1 << 22)))
-        if not n:
-            raise OSError(f"{src.name} 比预期的短")
-        offset += n
+def _zip(out, entries: list[tuple[str, bytes, int, int]], built: date) -> None:
+    """A ZIP file (deflated members, UTF-8 names) written by hand: zipfile cannot take data deflated beforehand."""
+    stamp_time, stamp_date = 0, ((built.year - 1980) << 9) | (built.month << 5) | built.day
+    central, offset = [], 0
+    for name, data, crc, size in entries:
+        raw_name = name.encode("utf-8")
+        fixed = struct.pack("<HHHHHIIIHH", 20, 0x0800, 8, stamp_time, stamp_date, crc, len(data), size, len(raw_name), 0)
+        out.write(b"PK\x03\x04" + fixed + raw_name)
+        out.write(data)
+        central.append(b"PK\x01\x02" + struct.pack("<H", 20) + fixed + struct.pack("<HHHII", 0, 0, 0, 0, offset) + raw_name)
+        offset += 30 + len(raw_name) + len(data)
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries), len(directory), offset, 0))
+
+
+def write_packages_list(site_dir: str | Path, tree: Tree, sizes: dict[str, int]) -> int:
+    """A site of several counties: data/packages.json lists their packages (no row of its own)."""
+    listed = [{"county": c.name, "county_code": c.code, "path": package_url(c), "bytes": sizes[c.url]}
+              for c in tree.counties if c.url in sizes]
+    target = Path(site_dir) / FOLDER / PACKAGES
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"packages": listed}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 1
+
+
+def write_packages(site_dir: str | Path, tree: Tree, pieces: dict[str, tuple[Piece, ...]], built: date) -> str:
+    """Every county's package from its townships' pieces (by township URL), and a site of several
+    counties their list; what was written, for the build log."""
+    sizes = {c.url: write_package(site_dir, c, [pieces[t.url] for t in c.townships], built, tree.is_sample)
+             for c in tree.counties}
+    if len(tree.counties) > 1:
+        write_packages_list(site_dir, tree, sizes)
+    return "、".join(f"{c.name} {package_name(c)}（{sizes[c.url] / 1e6:.1f} MB）" for c in tree.counties)
+
+
+def write_all(site_dir: str | Path, tree: Tree, built: date) -> str:
+    """Every village's own files and every county's package, made in this process (a build makes
+    them alongside the pages: produce.py); what was written."""
+    for village in tree.villages:
+        render.write_pages(site_dir, village_files(village, sample=tree.is_sample))
+    return write_packages(site_dir, tree, {t.url: township_pieces(t) for t in tree.townships}, built)
+
+
+def _csv_head(table: Table, own: bool = False) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel on Chinese Windows reads UTF-8 only with it
+    columns = table.columns[len(LOCATION):] if own else table.columns
+    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in columns])
+    return out.getvalue().encode("utf-8")
 
 
 def _name(url: str) -> str:

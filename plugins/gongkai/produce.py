@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import cache, kiosk, opendata, render, search, workers
 from .cache import PageCache
-from .model import Village
+from .model import Township, Village
 from .render import Context
 from .sitebuild import OldSite
 
@@ -32,12 +32,12 @@ class Produced:
     rendered: int  # villages rendered afresh; the others came from the cache
     search: list[dict[str, str]]  # search entries of the village boards and records, in site order
     kiosk: dict[str, tuple[str, ...] | None]  # kiosk.village_page by village URL
-    kept_data: set[str]  # townships (URL) whose open-data folder is the last build's, moved back
+    pieces: dict[str, tuple]  # opendata.township_pieces by township URL: what the county's package is made of
 
 
 def page_cache(ctx: Context, settings: kiosk.Settings) -> PageCache:
     """The cache of produced villages for this build: its key holds all the build-wide inputs."""
-    return PageCache(cache.folder(ctx.tree.root), ctx.today.isoformat(), ctx.public_url,
+    return PageCache(cache.folder(ctx.tree.root), ctx.today.isoformat(), ctx.public_url, repr(ctx.own),
                      str(ctx.tree.is_sample), ctx.repo_root, repr(sorted(asdict(settings).items())))
 
 
@@ -103,34 +103,64 @@ def start_villages(site_dir: str | Path, ctx: Context, settings: kiosk.Settings,
             render.write_pages(site_dir, files)
         return name, fresh, small
 
-    return Started(workers.start_map(one, ctx.tree.villages, jobs), functools.partial(
+    def township(t: Township) -> tuple[list[tuple[str, bool, tuple]], str, tuple]:
+        """Its villages, each as one() makes it, and the township's pieces of its county's package:
+        the rows of all its villages deflated together (a village's alone deflate a third worse), kept
+        by its villages' packs, so that a township none of whose villages changed is not made again.
+        (villages, the pieces' name, pieces)"""
+        done = [one(v) for v in t.villages]
+        name = f"{_place(t)}.{hashlib.sha256(chr(0).join(n for n, *_ in done).encode()).hexdigest()[:32]}"
+        return done, name, pieces_cache.get(name, lambda: opendata.township_pieces(t))
+
+    pieces_cache = Kept(pages_cache.pieces if pages_cache else None, memory)
+    return Started(workers.start_map(township, ctx.tree.townships, jobs), functools.partial(
         _finish, site_dir, ctx, pages_cache, old_site, memory, before))
 
 
+class Kept:
+    """Townships' pieces of their county's package, by name: from `memory` (`mkdocs serve`), else the
+    cache folder, else made (and kept in both)."""
+
+    def __init__(self, folder: Path | None, memory: dict | None):
+        self.folder, self.memory = folder, memory
+
+    def get(self, name: str, make: Callable[[], tuple]) -> tuple:
+        if self.memory is not None and name in self.memory.get("pieces", {}):
+            return self.memory["pieces"][name]
+        found = cache.load(self.folder, name) if self.folder else None
+        if found is None:
+            found = make()
+            if self.folder:
+                cache.store(self.folder, name, found)
+        return found
+
+
+def _place(township: Township) -> str:
+    return township.url.strip("/").replace("/", "+") or "_"
+
+
 def _finish(site_dir: Path, ctx: Context, pages_cache: PageCache | None, old_site: OldSite | None, memory: dict | None,
-            before: dict[str, str], done: list[tuple[str, bool, tuple]]) -> Produced:
-    """What follows the villages: 督办单 into their folders, the cache's bookkeeping, the townships' open data."""
+            before: dict[str, str], by_township: list[tuple[list[tuple[str, bool, tuple]], str, tuple]]) -> Produced:
+    """What follows the villages: 督办单 into their folders, the cache's bookkeeping."""
+    done = [d for villages, _, _ in by_township for d in villages]
+    pieces = {t.url: p for t, (_, _, p) in zip(ctx.tree.townships, by_township)}
     if memory is not None:
         memory.clear()
         memory.update((name, kept) for name, _, kept in done if name)
+        memory["pieces"] = {name: p for _, name, p in by_township}
     count = render.write_pages(site_dir, render.duban_pages(ctx))  # after the villages: into their folders
     if pages_cache:
         pages_cache.prune({name for name, *_ in done})
+        cache.prune_folder(pages_cache.pieces, {name for _, name, _ in by_township})
     kept = [d[2] for d in done]
     packs = {v.url: d[0] for v, d in zip(ctx.tree.villages, done)}
-    # A township's open-data folder is its villages' and nothing else: when every one of them is
-    # the pack it was, the last build's folder is moved back rather than written again.
-    areas = {f"{t.url}{opendata.FOLDER}": hashlib.sha256("\0".join(packs[v.url] for v in t.villages).encode()).hexdigest()
-             for c in ctx.tree.counties for t in c.townships if pages_cache}
-    kept_data = {folder.removesuffix(opendata.FOLDER) for folder, key in areas.items()
-                 if old_site is not None and before.get(folder) == key and old_site.take(folder)}
     if pages_cache:
-        pages_cache.remember(site_dir, {**packs, **areas})
+        pages_cache.remember(site_dir, packs)
     return Produced(
         pages=count + sum(k[0] for k in kept),
         datafiles=sum(k[1] for k in kept),
         rendered=sum(1 for d in done if d[1]),
         search=[doc for k in kept for doc in k[2]],
         kiosk={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
-        kept_data=kept_data,
+        pieces=pieces,
     )

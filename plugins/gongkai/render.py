@@ -7,21 +7,22 @@ township pages are HTML fragments that the MkDocs adapter places inside the them
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
-import re
+import struct
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 import zxingcpp
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import amendments, charts, compliance, csp, diagnostics, integrity, schema
+from . import address, amendments, charts, compliance, csp, diagnostics, integrity, schema
 from .capitals import capitals
 from .examples import EXAMPLES, FILES
 from .model import County, Decision, Tree, Village, period_label, period_short_label, zh_date
@@ -30,7 +31,6 @@ from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
 CSS_PATH = "assets/gongkai/gongkai.css"
-NOTICE_CSS_PATH = "assets/gongkai/notice.css"  # printed notices (公示) only
 
 
 def money(value: Decimal | None) -> str:
@@ -79,34 +79,31 @@ _env = Environment(
 _env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label, yuan=yuan, daxie=daxie, cn_number=cn_number,
                     fingerprint=lambda rec, village: integrity.fingerprint(village.slug_path, rec))  # {{ rec|fingerprint(village) }}
 def ledger_rows(entries: list | None) -> Markup:
-    """The rows of a fund period's ledger on its page: a period may have hundreds, and a county
-    hundreds of thousands, so they are written here rather than by a template loop (4x faster).
+    """The rows of a fund period's ledger, on its page and its printed notice alike: numbered,
+    amounts in 元 without the ¥ (the header says 元). A county has hundreds of thousands, so they
+    are written here rather than by a template loop (4x faster), with the end tags HTML lets a
+    table row leave out (a third of the bytes of a row); a phone labels the cells by CSS.
     Every value is escaped as the template would escape it."""
     out = []
-    for e in entries or ():
-        income = money(e.income) if e.income is not None else ""
-        expense = money(e.expense) if e.expense is not None else ""
-        out.append(f'<tr><td data-label="日期">{escape(e.date)}</td><td data-label="凭证号">{escape(e.voucher)}</td>'
-                   f'<td data-label="类别">{escape(e.category)}</td><td data-label="摘要">{escape(e.summary)}</td>'
-                   f'<td data-label="收入">{escape(income)}</td><td data-label="支出">{escape(expense)}</td>'
-                   f'<td data-label="对方单位">{escape(e.counterparty or "")}</td></tr>\n')
-    return Markup("".join(out))
-
-
-def notice_ledger_rows(entries: list | None) -> Markup:
-    """The same rows on the printed notice: numbered, amounts without the ¥."""
-    out = []
     for n, e in enumerate(entries or (), 1):
-        out.append(f'<tr><td class="gk-amt">{n}</td><td class="gk-date">{escape(e.date)}</td>'
-                   f'<td class="gk-nowrap">{escape(e.voucher)}</td><td class="gk-nowrap">{escape(e.category)}</td>'
-                   f'<td>{escape(e.summary)}</td><td class="gk-amt">{escape(yuan(e.income))}</td>'
-                   f'<td class="gk-amt">{escape(yuan(e.expense))}</td><td>{escape(e.counterparty or "")}</td></tr>\n')
+        out.append(f'<tr><td>{n}<td>{escape(e.date)}<td>{escape(e.voucher)}<td>{escape(e.category)}'
+                   f'<td>{escape(e.summary)}<td>{escape(yuan(e.income))}<td>{escape(yuan(e.expense))}'
+                   f'<td>{escape(e.counterparty or "")}\n')
     return Markup("".join(out))
 
 
-_env.filters.update(ledger_rows=ledger_rows, notice_ledger_rows=notice_ledger_rows)
+_env.filters.update(ledger_rows=ledger_rows)
 _env.filters["amendment_history"] = lambda rec, village: amendments.history(village.slug_path, rec)
-_env.globals["csp"] = Markup(csp.policy())  # the lean pages' Content-Security-Policy: no inline script
+
+
+def _package_url(county) -> str:
+    from .opendata import package_url  # opendata writes with this module's helpers
+
+    return package_url(county)
+
+
+_env.globals["package_url"] = _package_url
+_env.globals["csp"] = Markup(csp.lean_policy())  # the lean pages' Content-Security-Policy: no script at all
 
 
 @dataclass(frozen=True)
@@ -117,16 +114,30 @@ class Context:
     today: date
     repo_root: str  # paths shown as "数据来源" are relative to this
     public_url: str = ""  # where the site is published (https://.../), for QR codes on printed notices
+    own: tuple[tuple[str, str], ...] = ()  # counties published at addresses of their own: (folder, address)
+
+    @property
+    def own_addresses(self) -> dict[str, str]:
+        return dict(self.own)
 
     def source(self, rec: Record) -> str:
+        """Where a record is in the data: for a clerk, who knows the village (the page says which),
+        the file inside the village's folder, as short as a county's 60,000 pages want it."""
         rel = os.path.relpath(rec.path, self.repo_root).replace(os.sep, "/")
+        if not isinstance(rec, Village) and rel.count("/") >= 4:
+            rel = "/".join(rel.split("/")[-2:])
         return f"{rel} 第 {rec.line} 行"
 
 
+def base_of(url: str) -> str:
+    """The way from a page at `url` (a folder path ending in "/", or a file) back to the site's root."""
+    return "../" * url.count("/")
+
+
 def page(template: str, url: str, ctx: Context, css: str = CSS_PATH, **values) -> str:
-    """A lean page at `url` (a folder path inside the site); links and `css` are relative to it."""
-    depth = url.strip("/").count("/") + 1 if url.strip("/") else 0
-    base = "../" * depth
+    """A lean page at `url` (a folder path inside the site, or a file in one); links and `css` are relative to it."""
+    base = base_of(url)
+    values.setdefault("notices", ())
     return _env.get_template(template).render(
         base=base, css=base + css, ctx=ctx, today=ctx.today, sample=ctx.tree.is_sample, **values
     )
@@ -155,6 +166,7 @@ def village_page(village: Village, ctx: Context) -> str:
         chart_title=chart_title,
         fund_years=fund_years(village),
         last_update=last_disclosure(village, ctx.today),
+        feed=True,
     )
 
 
@@ -194,11 +206,15 @@ def last_disclosure(village: Village, today: date) -> date | None:
 
 
 def record_url(village: Village, rec: Record) -> str:
-    return f"{village.url}{rec.id}/"
+    """A record's one permanent address: a file beside its village's board (`d-2024-01.html`), so
+    that a county of 60,000 records publishes 60,000 files, not a folder and a file for each."""
+    return f"{village.url}{rec.id}.html"
 
 
 def record_page(village: Village, rec: Record, ctx: Context) -> str:
-    """A record's page; it links to the printable notices (公示) of the record."""
+    """A record's page. Printed, it is the record's official notice (公示): its print stylesheet
+    lays out the notice, with its QR code, amounts in capitals and 核对码; a decision with two
+    notices prints the latest, or the one its address names (#jueyi, #jieguo; #…-a3 for A3)."""
     linked = None
     if rec.kind == "completed" and rec.decision:
         linked = village.record(rec.decision)
@@ -208,11 +224,12 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
         record_url(village, rec),
         ctx,
         village=village,
+        township=village.township,
         rec=rec,
         linked=linked,
         carried_out=carried_out,
         timeline=rec.timeline(village, ctx.today) if rec.kind == "decisions" else None,
-        notices=notice_links(rec),
+        notices=[(link, notice(village, rec, link, ctx)) for link in notice_links(rec)],
     )
 
 
@@ -225,17 +242,15 @@ def duban_pages(ctx: Context) -> Iterator[tuple[str, str]]:
 
 
 def village_pages(village: Village, ctx: Context) -> Iterator[tuple[str, str]]:
-    """(path inside the site folder, HTML) of a village's board, record pages and printable notices."""
+    """(path inside the site folder, HTML) of a village's board and record pages."""
     yield f"{village.url}index.html", village_page(village, ctx)
     for rec in village.records():
         if rec.id:
-            yield f"{record_url(village, rec)}index.html", record_page(village, rec, ctx)
-            for link in notice_links(rec):
-                yield f"{record_url(village, rec)}{link.slug}/index.html", notice_page(village, rec, link, ctx)
+            yield record_url(village, rec), record_page(village, rec, ctx)
 
 
 def lean_pages(ctx: Context) -> Iterator[tuple[str, str]]:
-    """Every page gongkai writes without the theme: 督办单, village boards, records, notices."""
+    """Every page gongkai writes without the theme: 督办单, village boards and record pages."""
     yield from duban_pages(ctx)
     for village in ctx.tree.villages:
         yield from village_pages(village, ctx)
@@ -257,11 +272,24 @@ def write_pages(site_dir: str | Path, pages: Iterable[tuple[str, str | bytes]]) 
 
 
 def css() -> str:
-    return (STATIC / "gongkai.css").read_text(encoding="utf-8")
+    """The site's stylesheet: static/gongkai.css, then the words of the notices (LAW)."""
+    return (STATIC / "gongkai.css").read_text(encoding="utf-8") + notice_words_css()
 
 
-def notice_css() -> str:
-    return (STATIC / "notice.css").read_text(encoding="utf-8")
+def notice_words_css() -> str:
+    """The rules that write LAW's words into the notices: on the page as on paper."""
+    def text(key: str) -> str:
+        return '"' + LAW[key].replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        "\n/* the words every notice opens and closes with: gongkai/render.py LAW */\n"
+        f".gk-law::before {{ content: {text('decision')}; }}\n"
+        f".gk-law-f::before {{ content: {text('funds')}; }}\n"
+        f".gk-n-jueyi .gk-law::after {{ content: {text('jueyi')}; }}\n"
+        f".gk-n-jieguo .gk-law::after {{ content: {text('jieguo')}; }}\n"
+        f".gk-complain::before {{ content: {text('complain')}; }}\n"
+        f".gk-qr figcaption:not(.gk-duban-qr)::before {{ content: {text('caption')}; display: block; }}\n"
+        f".gk-seal::before {{ content: {text('seal')}; }}\n"
+    )
 
 
 # -- printed notices (公示) for the board outside the village office --------------------------
@@ -269,25 +297,44 @@ def notice_css() -> str:
 
 @dataclass(frozen=True)
 class NoticeLink:
-    """A printable notice of a record: its folder under the record's page, and what it discloses."""
+    """A printable notice of a record: its name in the record page's address (#jueyi), what it discloses."""
 
-    slug: str
+    slug: str  # the element's id on the record page; #<slug>-a3 prints it on A3
     label: str  # 决议公开, 实施结果公开, 财务公开
-    template: str
+    default: bool = False  # what printing the page prints when its address names no notice: the latest
+
+
+NOTICE_SLUGS = ("jueyi", "jieguo", "caiwu")  # static/gongkai.css names each one
 
 
 def notice_links(rec: Record) -> list[NoticeLink]:
-    """The notices a record has: a decision's two disclosures once they exist, every fund period."""
+    """The notices a record has: a decision's two disclosures once they exist, every fund period.
+    The last one is what the page prints by default."""
     if rec.kind == "decisions":
         out = []
         if rec.resolution_disclosure is not None:
-            out.append(NoticeLink("notice", "决议公开", "notice_decision.html"))
+            out.append(NoticeLink("jueyi", "决议公开"))
         if rec.result_disclosure is not None:
-            out.append(NoticeLink("result-notice", "实施结果公开", "notice_result.html"))
-        return out
+            out.append(NoticeLink("jieguo", "实施结果公开"))
+        return out[:-1] + [replace(out[-1], default=True)] if out else out
     if rec.kind == "funds":
-        return [NoticeLink("notice", "财务公开", "notice_funds.html")]
+        return [NoticeLink("caiwu", "财务公开", default=True)]
     return []
+
+
+# The words every notice of a kind opens and closes with, and those of its foot: the print
+# stylesheet writes them (static/gongkai.css, .gk-law and the rest), once for the site rather than
+# in each of a county's 30,000 notices; the page holds what is its own. tests/test_notices.py reads
+# the printed notice back from Chromium's PDF and checks these words are printed, as here.
+LAW = {
+    "decision": "根据《中华人民共和国村民委员会组织法》和“四议两公开”工作法，",
+    "funds": "根据《中华人民共和国村民委员会组织法》和农村集体经济组织财务公开的有关规定，现将本村",
+    "jueyi": "现将有关情况公示如下：",
+    "jieguo": "现将实施结果公示如下：",
+    "complain": "对以上内容如有疑问或异议，可以向本村村务监督委员会反映，也可以拨打",
+    "caption": "扫码查看网上公示，核对码应与此相同",
+    "seal": "（盖章）",
+}
 
 
 @dataclass(frozen=True)
@@ -295,7 +342,7 @@ class Notice:
     """What a printed notice says: computed here, laid out by the notice_*.html templates."""
 
     title: str  # 关于…的公示
-    lead: str  # the opening paragraph
+    lead: str  # the opening paragraph, less the words every notice of its kind opens and closes with (LAW)
     items: tuple[tuple[str, str], ...]  # 一、… 二、…: (label, text)
     issuer: str  # 龙王庙村村民委员会
     issued: date | None  # the date under the issuer: first day of the disclosure
@@ -305,79 +352,61 @@ class Notice:
     where: str | None
     link: str  # what the QR code opens, printed under it
     absolute: bool  # False when the site's address is not configured: the link is a path only
-    qr: Markup
-
-
-_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/\-]*)?")
-
-
-def normalise_url(value: str | None) -> str:
-    """The site's published address with one trailing slash; "" when not set.
-
-    Raises ValueError with a Chinese message when it is not a plain http(s) address.
-    """
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if not _PUBLIC_URL.fullmatch(value) or urlsplit(value).hostname in (None, ""):
-        raise ValueError(f"网站地址“{value}”不对，应写成 https://example.org/ 这样的完整地址")
-    return value.rstrip("/") + "/"
-
-
-def site_address(public_url: str | None, site_url: str | None) -> str:
-    """The address QR codes point at: gongkai's public_url, else MkDocs' site_url unless that is
-    the local preview (`mkdocs serve` sets it to 127.0.0.1), else ""."""
-    if (public_url or "").strip():
-        return normalise_url(public_url)
-    if site_url and urlsplit(site_url.strip()).hostname not in ("127.0.0.1", "localhost", "::1", "0.0.0.0"):
-        return normalise_url(site_url)
-    return ""
+    qr: Markup  # an <img> of the QR code
 
 
 def public_link(ctx: Context, path: str) -> tuple[str, bool]:
-    """(address, absolute?) of a site path such as a/b/c/; a path from the site root when the site's address is unknown."""
-    path = quote(path, safe="/")
-    if ctx.public_url:
-        return ctx.public_url + path, True
-    return "/" + path, False
+    """(address, absolute?) of a site path such as a/b/c.html; a path from the site root when the site's address is unknown."""
+    return address.public_link(ctx.public_url, ctx.own_addresses, path)
 
 
-# Built here from the module matrix: an <svg> with a viewBox, a white background path and a black
-# path of moves and lines. Nothing from the data is inside (the URL becomes path data), so the result
-# can be inlined as markup; the pattern makes sure nothing else slips in.
-_QR_SVG = re.compile(
-    r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="0 0 (\d+) \1" class="gk-qr-code">'
-    r'<path fill="#fff" d="M0 0h\1v\1h-\1z"/><path stroke="#000" d="[Mmh0-9 .]+"/></svg>'
-)
 QR_BORDER = 4  # the quiet zone the standard asks for, in modules
 
 
 @functools.lru_cache(maxsize=4096)  # a decision's two notices share one link
-def qr_svg(data: str) -> Markup:
-    """A QR code (error correction M, 4-module quiet zone) as inline SVG, sized by CSS.
+def qr_png(data: str) -> bytes:
+    """A QR code (error correction M, 4-module quiet zone) as a PNG of one pixel a module, black
+    and white (1 bit a pixel): about 300 bytes where an SVG path of the same code is 2,000, on
+    each of a county's 30,000 printable pages. CSS draws the pixels as crisp squares at 40 mm.
 
     zxing-cpp encodes (zint's C encoder, mask chosen by the standard's penalty rules) in about
-    0.3 ms; segno's pure-Python mask evaluation took 3-4 ms, most of a county build's time.
+    0.2 ms; segno's pure-Python mask evaluation took 3-4 ms, most of a county build's time.
     """
     code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # one byte a module: 0 dark
     size, pixels = image.shape[0], image.tobytes()
     width = size + 2 * QR_BORDER
-    runs = []
+    stride = (width + 7) // 8
+    light = b"\0" + b"\xff" * stride  # a row of the quiet zone, after its filter byte (0: none)
+    rows = [light] * QR_BORDER
+    # a row as bits, 1 light: the quiet zone on both sides, padded with light to whole bytes
+    pad = "1" * QR_BORDER
     for y in range(size):
-        row, last = pixels[y * size:(y + 1) * size], None
-        for dark in re.finditer(rb"\x00+", row):
-            start, end = dark.span()
-            if last is None:
-                runs.append(f"M{start + QR_BORDER} {y + QR_BORDER}.5h{end - start}")
-            else:
-                runs.append(f"m{start - last} 0h{end - start}")
-            last = end
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {width}" class="gk-qr-code">'
-           f'<path fill="#fff" d="M0 0h{width}v{width}h-{width}z"/><path stroke="#000" d="{"".join(runs)}"/></svg>')
-    if not _QR_SVG.fullmatch(svg):
-        raise ValueError("二维码 SVG 不是预期的格式")
-    return Markup(svg)
+        row = pixels[y * size:(y + 1) * size]
+        bits = pad + row.translate(_TO_BITS).decode("ascii") + pad
+        bits = bits.ljust(stride * 8, "1")
+        rows.append(b"\0" + int(bits, 2).to_bytes(stride, "big"))
+    rows += [light] * QR_BORDER
+    header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) \
+        + _chunk(b"IEND", b"")
+
+
+_TO_BITS = bytes.maketrans(bytes([0, 255]), b"01")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_img(data: str, alt: str) -> Markup:
+    """The QR code as an <img>: a data: URI (the policy allows only the site's own images and
+    data:), so that a printed page needs no other file. Nothing from the data is in it but the
+    link, encoded; `alt` is the template's own words."""
+    uri = "data:image/png;base64," + base64.b64encode(qr_png(data)).decode("ascii")
+    return Markup('<img class="gk-qr-code" src="{}" alt="{}" width="{w}" height="{w}">').format(
+        uri, alt, w=int.from_bytes(qr_png(data)[16:20], "big"))
 
 
 def _amount(value: Decimal) -> str:
@@ -393,7 +422,6 @@ def _votes(m) -> str:
 def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str, str, list[tuple[str, str]], object]:
     """(title, lead, items, disclosure) of a decision's 决议公开 or 实施结果公开 notice."""
     res = rec.resolution
-    law = "根据《中华人民共和国村民委员会组织法》和“四议两公开”工作法，"
     items: list[tuple[str, str]] = []
     if not result:
         d = rec.resolution_disclosure
@@ -401,9 +429,9 @@ def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str
         matter = f"本村“{rec.title}”事项（{rec.category}，动议事由：{rec.origin}）"
         if res is not None:
             outcome = "决议通过" if res.passed else "未获通过"
-            lead = f"{law}{matter}于{zh_date(res.date)}经{res.body}表决：{_votes(res)}，{outcome}。现将有关情况公示如下："
+            lead = f"{matter}于{zh_date(res.date)}经{res.body}表决：{_votes(res)}，{outcome}。"
         else:
-            lead = f"{law}现将{matter}的有关情况公示如下："
+            lead = f"{matter}尚未表决。"
         if rec.summary:
             items.append(("主要内容", rec.summary))
         if rec.budget is not None:
@@ -414,7 +442,7 @@ def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str
     d = rec.result_disclosure
     title = f"关于{rec.title}实施结果的公示"
     when = f"于{zh_date(res.date)}经{res.body}表决通过后" if res is not None and res.passed else ""
-    lead = f"{law}本村“{rec.title}”事项{when}已组织实施。现将实施结果公示如下："
+    lead = f"本村“{rec.title}”事项{when}已组织实施。"
     items.append(("实施结果", d.summary or "—"))
     if rec.budget is not None:
         items.append(("预算金额", _amount(rec.budget)))
@@ -432,12 +460,12 @@ def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str
 def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Notice:
     issuer = f"{village.name}村民委员会"
     address, absolute = public_link(ctx, record_url(village, rec))
-    qr = qr_svg(address)
+    qr = qr_img(address, "二维码：扫码打开这条记录的网页")
     if rec.kind == "funds":
         label = period_label(rec.period)  # a required field: a record without it never reaches rendering
         first, last = rec.bounds
         lead = (
-            f"根据《中华人民共和国村民委员会组织法》和农村集体经济组织财务公开的有关规定，现将本村{label}"
+            f"{label}"
             f"（{zh_date(first)}至{zh_date(last)}）财务收支情况逐项逐笔公示如下。"
             f"本期收支已经村民主理财小组于{zh_date(rec.reviewed)}审核。"
         )
@@ -445,7 +473,7 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
             title=f"关于{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
             start=None, end=None, days=None, where=None, link=address, absolute=absolute, qr=qr,
         )
-    title, lead, items, d = _decision_notice(village, rec, link.slug == "result-notice")
+    title, lead, items, d = _decision_notice(village, rec, link.slug == "jieguo")
     days = (d.end - d.start).days + 1 if d.start and d.end and d.end >= d.start else None
     return Notice(
         title=title, lead=lead, items=tuple(items), issuer=issuer, issued=d.start, start=d.start, end=d.end,
@@ -453,28 +481,16 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
     )
 
 
-def notice_page(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> str:
-    """A printable notice (公示): A4 by default, A3 at #a3; a standalone page with no site furniture."""
-    url = f"{record_url(village, rec)}{link.slug}/"
-    depth = url.strip("/").count("/") + 1
-    base = "../" * depth
-    return _env.get_template(link.template).render(
-        base=base, css=base + CSS_PATH, notice_css=base + NOTICE_CSS_PATH, ctx=ctx, today=ctx.today,
-        sample=ctx.tree.is_sample, village=village, township=village.township, rec=rec,
-        notice=notice(village, rec, link, ctx),
-    )
-
-
 def duban_page(report: compliance.VillageReport, number: int, ctx: Context) -> str:
     """A village's 督办单: its problems as a printable notice from the township (A4)."""
     village = report.village
-    url = f"{village.url}duban/"
-    base = "../" * (url.strip("/").count("/") + 1)
+    base = base_of(f"{village.url}duban/")
     link, _ = public_link(ctx, village.url)
     return _env.get_template("duban.html").render(
-        base=base, css=base + CSS_PATH, notice_css=base + NOTICE_CSS_PATH, ctx=ctx, today=ctx.today,
+        base=base, css=base + CSS_PATH, ctx=ctx, today=ctx.today, notices=(),
         sample=ctx.tree.is_sample, village=village, township=village.township, report=report, number=number,
-        deadline=ctx.today + timedelta(days=compliance.DEADLINE_DAYS), qr=qr_svg(link), link=link,
+        deadline=ctx.today + timedelta(days=compliance.DEADLINE_DAYS), qr=qr_img(link, "二维码：扫码打开本村村务公开栏"),
+        link=link,
     )
 
 
@@ -495,7 +511,7 @@ def area_fragment(area, ctx: Context) -> str:
         for p in parts
     ]
     return _fragment(
-        "area.html", ctx, area=area, is_county=is_county, rows=rows,
+        "area.html", ctx, area=area, is_county=is_county, rows=rows, up=base_of(area.url),
         totals=area_totals(area, ctx.today, year), year=year,
         years=[(t, _category_chart(area.name, t)) for t in area_years(area.villages, ctx.today)],
         categories=schema.FUND_CATEGORIES,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 
 import jieba
 
-from . import amendments, integrity
+from . import amendments, integrity, render
 from .model import Decision, Tree, Village, period_label
 from .schema import Record
 
@@ -98,7 +98,7 @@ def village_documents(village: Village, today) -> Iterator[dict[str, str]]:
     for rec in village.records():
         if rec.id:
             title, text = _describe(village, rec, today)
-            yield entry(f"{village.url}{rec.id}/", title, f"{village.name} · {_code_words(village, rec)} · {text}")
+            yield entry(render.record_url(village, rec), title, f"{village.name} · {_code_words(village, rec)} · {text}")
 
 
 def _code_words(village: Village, rec: Record) -> str:

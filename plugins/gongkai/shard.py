@@ -68,13 +68,6 @@ def unknown_county(root: Path, name: str) -> str | None:
     return f"数据文件夹 {root} 里没有县文件夹“{name}”（有 county.yml 的县文件夹：{listed}）"
 
 
-def address(base: str, county: str | None) -> str:
-    """The address a county's own site is published at: the whole site's address + '<county>/'."""
-    if not base or not county:
-        return base
-    return base.rstrip("/") + "/" + county + "/"
-
-
 # -- the portal: counties and townships, never the villages' records ---------------------------
 
 

@@ -23,13 +23,15 @@ from pathlib import Path
 import yaml
 
 from . import folders, shard
+from .address import SITE_URL_ENV
 
 
 def build(config_file: Path, site_dir: Path, strict: bool = False, only: str | None = None, portal: bool = False,
-          quiet: bool = False) -> int:
+          quiet: bool = False, site_url: str | None = None) -> int:
     """Build the site into `site_dir`, leaving it untouched when the build fails; MkDocs' exit status.
     `only`: one county folder as a site of its own; `portal`: the portal over the counties (shard.py).
-    `quiet`: MkDocs' log is printed only when the build fails (builds running side by side)."""
+    `quiet`: MkDocs' log is printed only when the build fails (builds running side by side).
+    `site_url`: where the site (a county's own site: the site of all counties) is published (address.py)."""
     site_dir = site_dir.resolve()
     fresh = folders.fresh_beside(site_dir, "building")
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file), "--site-dir", str(fresh)]
@@ -37,6 +39,8 @@ def build(config_file: Path, site_dir: Path, strict: bool = False, only: str | N
         command.append("--strict")
     env = {k: v for k, v in os.environ.items() if k not in (shard.ONLY_ENV, shard.PORTAL_ENV)}
     env.update({shard.ONLY_ENV: only} if only else {shard.PORTAL_ENV: "1"} if portal else {})
+    if site_url:
+        env[SITE_URL_ENV] = site_url
     done = subprocess.run(command, env=env, capture_output=quiet, text=quiet)
     if done.returncode != 0:
         if quiet:
@@ -75,7 +79,8 @@ def data_dir(config_file: Path) -> Path:
     return config_file.resolve().parent / folder
 
 
-def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: int | None = None) -> int:
+def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: int | None = None,
+                 site_url: str | None = None) -> int:
     """Every county as a site of its own and the portal, `jobs` MkDocs processes at a time, put
     together into `site_dir` (the portal at the top, each county in `<county>/`). `site_dir` is
     replaced only when every build succeeded. Progress is printed as each build ends."""
@@ -94,7 +99,8 @@ def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: 
     def one(name: str) -> tuple[str, int, float]:
         began = time.monotonic()
         portal = name == shard.PORTAL_FOLDER
-        status = build(config_file, work / name, strict, only=None if portal else name, portal=portal, quiet=True)
+        status = build(config_file, work / name, strict, only=None if portal else name, portal=portal, quiet=True,
+                       site_url=site_url)
         return name, status, time.monotonic() - began
 
     failed = []
