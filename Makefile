@@ -19,17 +19,21 @@ $(STAMP): pyproject.toml constraints.txt
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Where the built site is published: QR codes on printed notices, feeds and the sitemap carry full
+# addresses. The local preview's by default; the publish workflow passes the Pages address.
+SITE_URL ?= http://127.0.0.1:8000/
+
 build: $(STAMP)
-	$(BIN)/gongkai build
+	$(BIN)/gongkai build --site-url $(SITE_URL)
 
 build-strict: $(STAMP)
-	$(BIN)/gongkai build --strict
+	$(BIN)/gongkai build --strict --site-url $(SITE_URL)
 
 # Each county as a site of its own and the portal over them, SHARD_JOBS MkDocs processes at a time,
 # put together into site/ (content/guide/sharding.md): how a province is built.
 SHARD_JOBS ?= 0
 shards: $(STAMP)
-	$(BIN)/gongkai build --shards --strict $(if $(filter-out 0,$(SHARD_JOBS)),--jobs $(SHARD_JOBS))
+	$(BIN)/gongkai build --shards --strict --site-url $(SITE_URL) $(if $(filter-out 0,$(SHARD_JOBS)),--jobs $(SHARD_JOBS))
 
 check: $(STAMP)
 	$(BIN)/gongkai check villages

@@ -18,10 +18,15 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Deadlines ("overdue") are measured against the build date: fix it so tests are reproducible.
 BUILD_DATE = "2026-11-22"
+# Where the sample is published in the tests (gongkai build --site-url): QR codes, feeds and the
+# sitemap carry full addresses; a strict build without one is refused (test_address.py).
+SITE_URL = "https://cunwu.example.org/"
 
 
 def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "GONGKAI_BUILD_DATE": BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", **extra}
+    """The environment of a build in the tests; an extra value of None leaves that variable out."""
+    out = {**os.environ, "GONGKAI_BUILD_DATE": BUILD_DATE, "NO_MKDOCS_2_WARNING": "1", "GONGKAI_SITE_URL": SITE_URL, **extra}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def copy_project(dest: Path) -> Path:

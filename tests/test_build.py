@@ -7,6 +7,7 @@ in gongkai's reading of a file cannot hide itself.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -33,10 +34,15 @@ def records(kind: str):
 
 
 def page(site: Path, vdir: Path, rec_id: str | None = None) -> str:
+    """The text of a village's board, or of one of its records' pages (<village>/<id>.html)."""
     rel = vdir.relative_to(DATA)
-    path = site / rel / (rec_id or "") / "index.html"
+    path = site / rel / (f"{rec_id}.html" if rec_id else "index.html")
     assert path.exists(), f"no page for {rel}/{rec_id or ''}"
     return text(path.read_text(encoding="utf-8"))
+
+
+def yuan(value) -> str:
+    return f"{Decimal(str(value)):,.2f}"
 
 
 def money(value) -> str:
@@ -61,8 +67,8 @@ def test_every_record_has_a_page_linked_from_its_board(sample_site):
         for vdir, rec in records(kind):
             rel = vdir.relative_to(DATA)
             board = (sample_site / rel / "index.html").read_text(encoding="utf-8")
-            assert f'href="{rec["id"]}/"' in board, (rel, rec["id"])
-            assert (sample_site / rel / rec["id"] / "index.html").exists()
+            assert f'href="{rec["id"]}.html"' in board, (rel, rec["id"])
+            assert (sample_site / rel / f"{rec['id']}.html").exists()
 
 
 def test_decision_votes_as_recorded(sample_site):
@@ -70,12 +76,16 @@ def test_decision_votes_as_recorded(sample_site):
     for vdir, rec in records("decisions"):
         body = page(sample_site, vdir, rec["id"])
         assert rec["title"] in body
-        for step in ("proposal", "consultation", "review", "resolution"):
+        for step, label in (("proposal", "提议"), ("consultation", "商议"), ("review", "审议"), ("resolution", "决议")):
             m = rec.get(step)
             if not m:
                 continue
-            row = f"应到 实到 赞成 反对 弃权 {m['expected']} {m['present']} {m['agree']} {m.get('against', 0)} {m.get('abstain', 0)}"
-            assert row in body, (vdir.name, rec["id"], step)
+            votes = (m["expected"], m["present"], m["agree"], m.get("against", 0), m.get("abstain", 0))
+            if rec.get("resolution_disclosure"):  # the notice's table of the meetings, on the page as on paper
+                row = f"{label} " + ".*" + f" {zh(m['date'])} " + " ".join(map(str, votes))
+            else:  # not disclosed yet: said at the step
+                row = f"{zh(m['date'])}：应到 {votes[0]}，实到 {votes[1]}，赞成 {votes[2]}，反对 {votes[3]}，弃权 {votes[4]}"
+            assert re.search(row if rec.get("resolution_disclosure") else re.escape(row), body), (vdir.name, rec["id"], step)
             seen += 1
     assert seen > 50
 
@@ -86,10 +96,10 @@ def test_fund_period_totals_as_recorded(sample_site):
         income = sum(Decimal(str(e["income"])) for e in rec["entries"] if "income" in e)
         expense = sum(Decimal(str(e["expense"])) for e in rec["entries"] if "expense" in e)
         body = page(sample_site, vdir, rec["id"])
-        assert f"本期收入 {money(income)}" in body, (vdir.name, rec["id"])
-        assert f"本期支出 {money(expense)}" in body
-        assert f"期末余额 {money(rec['closing_balance'])}" in body
-        assert f"收支明细 （{len(rec['entries'])} 笔）" in body
+        assert f"本期收入合计 {yuan(income)}" in body, (vdir.name, rec["id"])
+        assert f"本期支出合计 {yuan(expense)}" in body
+        assert f"期末余额 {yuan(rec['closing_balance'])}" in body
+        assert f"收支明细（逐项逐笔，共 {len(rec['entries'])} 笔）" in body
         seen += 1
     assert seen > 100
 
@@ -115,8 +125,8 @@ def test_pledge_deadlines_and_days_overdue(sample_site):
 def test_completed_matters_link_their_decision(sample_site):
     for vdir, rec in records("completed"):
         if rec.get("decision"):
-            html = (sample_site / vdir.relative_to(DATA) / rec["id"] / "index.html").read_text(encoding="utf-8")
-            assert f'href="../{rec["decision"]}/"' in html
+            html = (sample_site / vdir.relative_to(DATA) / f"{rec['id']}.html").read_text(encoding="utf-8")
+            assert f'href="{rec["decision"]}.html"' in html
 
 
 def test_every_page_is_marked_sample_data_and_chinese(sample_site):

@@ -57,19 +57,38 @@ def county_address(base: str, county: str, own: Mapping[str, str]) -> str:
     return base.rstrip("/") + "/" + county + "/" if base else ""
 
 
-def own_addresses(configured: Mapping | None, counties: list[str]) -> dict[str, str]:
-    """The counties' own addresses from mkdocs.yml (county folder: address), checked.
-    Raises ValueError naming the county when one is wrong or unknown."""
+_TARGET = re.compile(r"github:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|ssh://[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+/[A-Za-z0-9_./-]+")
+
+
+def county_sites(configured: Mapping | None, counties: list[str]) -> dict[str, tuple[str, str]]:
+    """The counties published as sites of their own, from mkdocs.yml's `counties:` (county folder:
+    address, or address and where the publish workflow puts it): {folder: (address, target)}.
+    A target is `github:owner/repo` (that repository's GitHub Pages, from its gh-pages branch) or
+    `ssh://user@host/folder` (a county's server: gongkai deploy there); "" when the workflow only
+    builds it. Raises ValueError naming the county when one is wrong or unknown."""
     out = {}
     for name, value in (configured or {}).items():
         if str(name) not in counties:
             known = "、".join(counties) or "一个也没有"
             raise ValueError(f"counties 里的“{name}”不是数据里的县文件夹（有：{known}）")
+        url, target = (value.get("url"), value.get("deploy")) if isinstance(value, Mapping) else (value, "")
         try:
-            out[str(name)] = normalise(str(value or ""))
+            url = normalise(str(url or ""))
         except ValueError as e:
             raise ValueError(f"counties 里{name}的{e}") from None
-    return {k: v for k, v in out.items() if v}
+        target = str(target or "").strip()
+        if target and not _TARGET.fullmatch(target):
+            raise ValueError(f"counties 里{name}的 deploy “{target}”不对，应写成 github:用户/仓库 或 "
+                             "ssh://用户@服务器/发布目录")
+        if not url:
+            raise ValueError(f"counties 里{name}没有写网站地址（url）")
+        out[str(name)] = (url, target)
+    return out
+
+
+def own_addresses(configured: Mapping | None, counties: list[str]) -> dict[str, str]:
+    """The counties' own addresses from mkdocs.yml (county_sites): {folder: address}."""
+    return {name: url for name, (url, _) in county_sites(configured, counties).items()}
 
 
 def public_link(base: str, own: Mapping[str, str], path: str) -> tuple[str, bool]:

@@ -100,15 +100,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_counties(args: argparse.Namespace) -> int:
     import json
 
+    from . import address
     from .shard import county_folders
-    from .sitebuild import data_dir
+    from .sitebuild import data_dir, plugin_options
 
     root = Path(args.data) if args.data else data_dir(args.config_file)
     names = county_folders(root)
     if not names:
         print(f"gongkai counties: {root} 里没有县文件夹（有 county.yml 的文件夹）", file=sys.stderr)
         return 2
-    print(json.dumps(names) if args.json else "\n".join(names))
+    if not args.plan:
+        print(json.dumps(names) if args.json else "\n".join(names))
+        return 0
+    try:  # where each county is published: its own address (mkdocs.yml counties:), else under the site's
+        base = address.site_address(args.site_url, plugin_options(args.config_file).get("public_url"))
+        sites = address.county_sites(plugin_options(args.config_file).get("counties"), names)
+    except ValueError as e:
+        print(f"gongkai counties: {e}", file=sys.stderr)
+        return 2
+    own = {n: url for n, (url, _) in sites.items()}
+    plan = [{"county": n, "url": address.county_address(base, n, own), "own": n in own, "deploy": sites.get(n, ("", ""))[1]}
+            for n in names if n in own or not args.own]
+    print(json.dumps(plan, ensure_ascii=False) if args.json else
+          "\n".join(f"{p['county']}\t{p['url'] or '（没有地址）'}\t{'自己的网站' if p['own'] else '在总站下'}" for p in plan))
     return 0
 
 
@@ -123,12 +137,54 @@ def cmd_assemble(args: argparse.Namespace) -> int:
     if not shards:
         print("gongkai assemble: 没有县网站可以合并：先运行 gongkai build --only <县文件夹>", file=sys.stderr)
         return 2
+    from .sitebuild import plugin_options
+
+    # a county with an address of its own (mkdocs.yml counties:) is a site elsewhere, not a folder of the portal
+    own = {str(n) for n in (plugin_options(args.config_file).get("counties") or {})} if args.config_file.is_file() else set()
+    for name in sorted(own & set(shards)):
+        print(f"gongkai assemble: {name} 有自己的网站地址（mkdocs.yml 的 counties），单独发布，不放进总站")
+        del shards[name]
     try:
         files = shard.assemble(args.portal, shards, args.out)
     except shard.ShardError as e:
         print(f"gongkai assemble: {e}。没有写入任何文件。", file=sys.stderr)
         return 2
     print(f"gongkai assemble: 总站和 {len(shards)} 个县的网站已合并到 {args.out.resolve()}（{files} 个文件）：{'、'.join(shards)}")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    try:
+        done = deploy.deploy(args.site, args.dest, keep=args.keep)
+    except deploy.DeployError as e:
+        print(f"gongkai deploy: {e}。什么都没有改动。", file=sys.stderr)
+        return 2
+    print(f"gongkai deploy: 已发布 {args.dest}/releases/{done.release}（{done.files} 个文件，其中 {done.shared} 个与上一版相同），"
+          f"{args.dest}/current 已指向它" + (f"；删除了旧版本 {'、'.join(done.removed)}" if done.removed else ""))
+    if done.policy_changed:
+        print("注意：网站的内容安全策略变了（headers.conf）：请重新加载 nginx（nginx -s reload 或 systemctl reload nginx）",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    try:
+        back = deploy.rollback(args.dest, args.to)
+    except deploy.DeployError as e:
+        print(f"gongkai rollback: {e}。什么都没有改动。", file=sys.stderr)
+        return 2
+    print(f"gongkai rollback: {args.dest}/current 已指向 releases/{back}")
+    return 0
+
+
+def cmd_nginx(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    print(deploy.nginx_conf(args.dest, args.server_name, args.listen), end="")
     return 0
 
 
@@ -295,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=cmd_build)
     counties = sub.add_parser("counties", help="列出数据里的县文件夹（--json 供 GitHub Actions 的矩阵用）")
     counties.add_argument("--json", action="store_true", help="输出 JSON 列表，如 [\"nanzhao\", \"ningling\"]")
+    counties.add_argument("--plan", action="store_true",
+                          help="同时列出每个县发布的地址：mkdocs.yml 里 counties 给的自己的地址，或总站地址后加 <县>/；"
+                               "own 为 true 的县是单独发布的网站（GitHub Actions 的矩阵用）")
+    counties.add_argument("--site-url", metavar="URL", help="总站的地址（publish 工作流从 Pages 的设置取得）")
+    counties.add_argument("--own", action="store_true", help="和 --plan 一起用：只列出单独发布的县")
     counties.add_argument("--data", metavar="DIR", help="数据文件夹，默认 mkdocs.yml 里 gongkai 的 data_dir")
     counties.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"), help="默认 mkdocs.yml")
     counties.set_defaults(func=cmd_counties)
@@ -307,7 +368,26 @@ def main(argv: list[str] | None = None) -> int:
     assemble.add_argument("--portal", metavar="DIR", type=Path, default=Path("shards") / "_portal",
                           help="总站文件夹，默认 shards/_portal")
     assemble.add_argument("--out", metavar="DIR", type=Path, default=Path("site"), help="合成到哪个文件夹，默认 site")
+    assemble.add_argument("--config-file", "-f", type=Path, default=Path("mkdocs.yml"),
+                          help="默认 mkdocs.yml：里面 counties 有自己地址的县单独发布，不合进来")
     assemble.set_defaults(func=cmd_assemble)
+    dep = sub.add_parser("deploy", help="发布到本县的服务器：新版本放进 DEST/releases/，再一步切换 DEST/current",
+                         description="把 gongkai build 生成的网站发布到 DEST/releases/<版本>/（每个文本文件旁边带 .gz 压缩副本），"
+                                     "全部写好以后才把 DEST/current 一步切换过去，正在看网页的人不会看到半个网站。"
+                                     "保留最近几个版本，gongkai rollback 一条命令回到上一个版本。nginx 配置见 gongkai nginx-conf。")
+    dep.add_argument("site", metavar="SITE", type=Path, help="生成好的网站文件夹，如 site")
+    dep.add_argument("dest", metavar="DEST", type=Path, help="服务器上的发布目录，如 /srv/gongkai/nanzhao")
+    dep.add_argument("--keep", type=_whole, default=3, help="保留最近几个版本，默认 3")
+    dep.set_defaults(func=cmd_deploy)
+    back = sub.add_parser("rollback", help="回到上一个版本：DEST/current 一步切换回去")
+    back.add_argument("dest", metavar="DEST", type=Path, help="发布目录")
+    back.add_argument("--to", metavar="RELEASE", help="回到哪个版本（releases/ 下的文件夹名），默认上一个")
+    back.set_defaults(func=cmd_rollback)
+    ngx = sub.add_parser("nginx-conf", help="打印服务 DEST/current 的 nginx 配置（压缩副本、内容安全策略、缓存时间）")
+    ngx.add_argument("dest", metavar="DEST", type=Path, help="发布目录")
+    ngx.add_argument("--server-name", default="_", help="网站的域名，如 cunwu.nanzhao.gov.cn，默认 _（任何域名）")
+    ngx.add_argument("--listen", default="80", help="nginx 的 listen，默认 80")
+    ngx.set_defaults(func=cmd_nginx)
     imp = sub.add_parser("import", help="导入会计软件或表格导出的收支明细账（.csv 或 .xlsx），写成财务公开数据",
                          description="把收支明细账导入村的 funds/<年份>.yml：每一行都先检查，有问题的行按表格行号列出，"
                                      "有一行不对就什么都不写。本站下载的 funds-entries.csv 原样就能导入。")

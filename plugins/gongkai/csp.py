@@ -42,6 +42,12 @@ def policy(inline_scripts: Iterable[str] = ()) -> str:
     return "; ".join(f"{name} {value}" for name, value in parts)
 
 
+def header_policy(hashes: Iterable[str]) -> str:
+    """The policy as a header for the whole site (deploy.py): `policy()` with the given script hashes."""
+    script_src = ("script-src", " ".join(["'self'", *sorted(set(hashes))]))
+    return "; ".join(f"{name} {value}" for name, value in [DIRECTIVES[0], script_src, *DIRECTIVES[1:]])
+
+
 def lean_policy() -> str:
     """The policy of the lean pages (boards, records), which run no script at all: `policy()` less
     what repeats default-src (script-src, worker-src and style-src fall back to it). The same

@@ -28,8 +28,6 @@ from .schema import Record
 
 FOLDER = "kiosk/"
 VERSION_FILE = f"{FOLDER}version.json"
-JS_PATH = "assets/gongkai/kiosk.js"
-CSS_PATH = "assets/gongkai/kiosk.css"
 STATIC = ("kiosk.js", "kiosk.css")
 MIN_ITEMS = 4  # fewer current items than this: the loop is topped up with the latest of each kind
 NOTE_CHARS = 70  # longer texts are cut on a slide (the full text is one touch away)
@@ -399,10 +397,9 @@ def url_of(area) -> str:
 
 
 def _page(template: str, url: str, ctx: render.Context, settings: Settings, version: str, **values) -> str:
-    # ?v=: a new build's script and stylesheet are new URLs, never a stale copy from the browser's cache
-    return render.page(template, url, ctx, css=f"{render.CSS_PATH}?v={version}", kiosk_css=f"{CSS_PATH}?v={version}",
-                       kiosk_js=f"{JS_PATH}?v={version}", version=version, version_url=VERSION_FILE, settings=settings,
-                       **values)
+    # the script and the stylesheets are named by their content: new code is a new URL, never a stale copy
+    return render.page(template, url, ctx, css=render.CSS_PATH, kiosk_css=CSS_PATH, kiosk_js=JS_PATH, version=version,
+                       version_url=VERSION_FILE, settings=settings, **values)
 
 
 # Where a village's page takes the build's version: a village's page is made once, with its other
@@ -463,6 +460,10 @@ def build_version(ctx: render.Context, settings: Settings) -> str:
 
 def static(name: str) -> str:
     return (render.STATIC / name).read_text(encoding="utf-8")
+
+
+JS_PATH = render.hashed("assets/gongkai", "kiosk.js", static("kiosk.js"))
+CSS_PATH = render.hashed("assets/gongkai", "kiosk.css", static("kiosk.css"))
 
 
 def write(site_dir: str | Path, ctx: render.Context, settings: Settings,

@@ -199,6 +199,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             raise PluginError(f"网站地址（gongkai build --site-url、mkdocs.yml 里 gongkai 的 public_url 或 counties、"
                               f"MkDocs 的 site_url）：{e}") from None
         self.public_url = address.county_address(base, self.only, self.own) if self.only else base
+        # a county's own site links back to the portal: its parent folder, or the portal's address
+        self.portal_home = (base if self.only in self.own else "../") if self.only else ""
         if self.public_url:
             config.site_url = self.public_url
         elif config.strict:  # a published site with dead QR codes: refused before any work
@@ -264,7 +266,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 files.remove(home)
             county = self.result.tree.counties[0]
             config.site_name = f"{county.name}{config.site_name}"
-            files.append(self._area_file(config, county.url, county.name, shard.home_fragment(county, self.context)))
+            files.append(self._area_file(config, county.url, county.name,
+                                         shard.home_fragment(county, self.context, self.portal_home)))
         # Each has its 督查 page (reached from it, not from the nav); several counties get a portal.
         if len(self.result.tree.counties) > 1:
             files.append(self._area_file(config, render.PORTAL_URL, self.config.nav_title, render.portal_fragment(self.context)))

@@ -8,6 +8,7 @@ township pages are HTML fragments that the MkDocs adapter places inside the them
 from __future__ import annotations
 
 import base64
+import hashlib
 import functools
 import os
 import struct
@@ -30,7 +31,13 @@ from .rollup import Totals, area_totals, area_years, finance_year, village_total
 from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
-CSS_PATH = "assets/gongkai/gongkai.css"
+def hashed(folder: str, name: str, content: str) -> str:
+    """A static file's path with a hash of its content in its name (gongkai.1a2b3c4d.css): servers may
+    keep it a year (nginx/site.conf), and a new version is a new name."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{folder}/{stem}.{hashlib.sha256(content.encode('utf-8')).hexdigest()[:8]}{dot}{ext}"
+
+
 
 
 def money(value: Decimal | None) -> str:
@@ -134,9 +141,10 @@ def base_of(url: str) -> str:
     return "../" * url.count("/")
 
 
-def page(template: str, url: str, ctx: Context, css: str = CSS_PATH, **values) -> str:
+def page(template: str, url: str, ctx: Context, css: str | None = None, **values) -> str:
     """A lean page at `url` (a folder path inside the site, or a file in one); links and `css` are relative to it."""
     base = base_of(url)
+    css = CSS_PATH if css is None else css
     values.setdefault("notices", ())
     return _env.get_template(template).render(
         base=base, css=base + css, ctx=ctx, today=ctx.today, sample=ctx.tree.is_sample, **values
@@ -640,3 +648,13 @@ def _type_words(t) -> str:
 
 def _all_specs():
     return [v for v in vars(schema).values() if isinstance(v, schema.Spec)]
+
+
+def hashed(folder: str, name: str, content: str) -> str:
+    """A static file's path with a hash of its content in its name (gongkai.1a2b3c4d.css): a server
+    may keep it a year (nginx/site.conf), and a new version is a new name."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{folder}/{stem}.{hashlib.sha256(content.encode('utf-8')).hexdigest()[:8]}{dot}{ext}"
+
+
+CSS_PATH = hashed("assets/gongkai", "gongkai.css", css())

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-from . import folders, render, rules
+from . import folders, opendata, render, rules
 from .check import Result, _Builder
 from .model import County, Township, Tree
 from .schema import id_problem
@@ -96,18 +96,28 @@ def villages_in(area: County | Township) -> int:
     return sum(getattr(t, "village_count", 0) or len(t.villages) for t in townships)
 
 
+def county_home(ctx: render.Context, county: County, prefix: str) -> str:
+    """The link from a page of the portal (`prefix` leads to its root) to a county's own site: its
+    own address when it has one (a site elsewhere), else its folder under the portal's."""
+    return ctx.own_addresses.get(county.slug) or f"{prefix}{county.slug}/"
+
+
 def portal_fragment(ctx: render.Context) -> str:
     """The page over all counties (gedi/) of the portal: each county's site with its townships."""
     counties = [(c, villages_in(c)) for c in ctx.tree.counties]
-    return render._fragment("shard_portal.html", ctx, counties=counties,
+    homes = {c.slug: county_home(ctx, c, "../") for c in ctx.tree.counties}
+    return render._fragment("shard_portal.html", ctx, counties=counties, homes=homes,
                             townships=sum(len(c.townships) for c in ctx.tree.counties),
                             villages=sum(n for _, n in counties), villages_in=villages_in)
 
 
 def portal_downloads(ctx: render.Context, prefix: str, columns_doc: str) -> str:
     """The portal's 开放数据 section: each county's downloads (in its own site), then the columns."""
-    links = [f'- <a href="{prefix}{c.slug}/#downloads">{html.escape(c.name or c.slug)}的数据</a>'
-             f'（<a href="{prefix}{c.slug}/data/datapackage.json">datapackage.json</a>）' for c in ctx.tree.counties]
+    links = []
+    for c in ctx.tree.counties:
+        home = county_home(ctx, c, prefix)
+        links.append(f'- <a href="{home}#downloads">{html.escape(c.name or c.slug)}的数据</a>'
+                     f'（<a href="{home}{opendata.FOLDER}/{opendata.package_name(c)}">全县数据包 ZIP</a>）')
     head = "每个县的数据在这个县的网站上（县页面最下面的“数据下载”）：\n\n" + "\n".join(links) + "\n"
     _, _, columns = columns_doc.partition("\n### ")
     return head + ("\n### " + columns if columns else "")
@@ -116,12 +126,13 @@ def portal_downloads(ctx: render.Context, prefix: str, columns_doc: str) -> str:
 # -- a county's own site ------------------------------------------------------------------------
 
 
-def home_fragment(county: County, ctx: render.Context) -> str:
-    """The home page of a county's own site: the county's page, which says where the other counties are."""
+def home_fragment(county: County, ctx: render.Context, portal: str = "../") -> str:
+    """The home page of a county's own site: the county's page, which says where the other counties
+    are (`portal`: the portal's address, "" when not known)."""
     body = render.area_fragment(county, ctx)
     heading, end, rest = body.partition("</h1>")
-    note = ('\n<p class="gk-shard-note">本站公开本县各乡镇、各村的村务：先点您所在的乡镇，再点您的村。'
-            '<a href="../">其他县的村务公开</a></p>\n')
+    others = f'<a href="{html.escape(portal)}">其他县的村务公开</a>' if portal else ""
+    note = f'\n<p class="gk-shard-note">本站公开本县各乡镇、各村的村务：先点您所在的乡镇，再点您的村。{others}</p>\n'
     return heading + end + note + rest if end else note + body
 
 

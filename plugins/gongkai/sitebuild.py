@@ -63,20 +63,24 @@ class _TagsIgnored(yaml.SafeLoader):
 _TagsIgnored.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def data_dir(config_file: Path) -> Path:
-    """The data folder the gongkai plugin of `config_file` reads (its `data_dir`, villages by default)."""
+def plugin_options(config_file: Path) -> dict:
+    """The options of the gongkai plugin in `config_file` ({} when it has none or cannot be read)."""
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TagsIgnored) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         config = {}
-    folder = "villages"
     plugins = config.get("plugins") if isinstance(config, dict) else None
     if isinstance(plugins, dict):  # MkDocs also takes the plugins as a mapping
         plugins = [{name: options} for name, options in plugins.items()]
     for plugin in plugins if isinstance(plugins, list) else []:
         if isinstance(plugin, dict) and isinstance(plugin.get("gongkai"), dict):
-            folder = str(plugin["gongkai"].get("data_dir") or folder)
-    return config_file.resolve().parent / folder
+            return plugin["gongkai"]
+    return {}
+
+
+def data_dir(config_file: Path) -> Path:
+    """The data folder the gongkai plugin of `config_file` reads (its `data_dir`, villages by default)."""
+    return config_file.resolve().parent / str(plugin_options(config_file).get("data_dir") or "villages")
 
 
 def build_shards(config_file: Path, site_dir: Path, strict: bool = False, jobs: int | None = None,
