@@ -4,6 +4,7 @@ text, muted text, links and badges reach 4.5:1."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,11 @@ FIXED = {
     "explainer": "siyi-liangkai/",
     "guide": "guide/check/",
 }
-RECORD_KINDS = {"decision": "决策", "funds": "财务公开", "pledge": "承诺", "completed": "办结事项"}
-NOTICES = ["decision-notice", "funds-notice"]  # the printable notices (公示), as a villager opens them
+RECORD_KINDS = {"decision": "decisions", "funds": "funds", "pledge": "pledges", "completed": "completed"}  # kind: folder
+# The printable notices (公示), as a villager opens them: a record page is its own notice, and the
+# address that names one shows it alone on screen (a decision's 决议公开 and 实施结果公开; a fund
+# period's page is its 财务公开 notice, #caiwu-a3 the way to print it on A3).
+NOTICES = {"jueyi-notice": "#jueyi", "jieguo-notice": "#jieguo", "funds-notice": "#caiwu-a3"}
 
 
 def _village() -> tuple[str, str, str]:
@@ -34,19 +38,17 @@ def _village() -> tuple[str, str, str]:
 
 # What makes a record page worth testing: the more of its template it shows, the better.
 MARKERS = {
-    "decision": ("办结情况", "尚未进行", "gk-votes", "gk-summary", "会议记录"),
-    "funds": ("gk-ledger", "<small>", "gk-closing"),
+    "decision": ("办结情况", "尚未进行", "三方议事", "gk-summary", "会议记录", 'class="gk-n gk-n-jueyi"'),
+    "funds": ("gk-ledger", "说明：", "gk-closing"),
     "pledge": ("期限调整", "gk-overdue", "<del>", "兑现佐证", "群众评议"),
     "completed": ("对应决策", "资金来源", "gk-summary", "花费"),
 }
+SOURCE = re.compile(r"数据来源：(\w+)/\d{4}\.yml 第 \d+ 行")  # a record page's footer: the file it came from
 
 
 def _kind_of(page: Path) -> str | None:
-    text = page.read_text(encoding="utf-8")
-    for kind, label in RECORD_KINDS.items():
-        if f" · {label} · 编号 " in text:
-            return kind
-    return None
+    found = SOURCE.search(page.read_text(encoding="utf-8"))
+    return next((kind for kind, folder in RECORD_KINDS.items() if found and found[1] == folder), None)
 
 
 @pytest.fixture(scope="module")
@@ -54,30 +56,30 @@ def pages(sample_site) -> dict[str, str]:
     county, township, rel = _village()
     found = {**FIXED, "county": f"{county}/", "township": f"{county}/{township}/", "village": f"{rel}/",
              "dashboard": f"{county}/ducha/"}
-    amended = [p for p in sorted(sample_site.glob("*/*/*/*/index.html")) if 'id="amendments"' in p.read_text(encoding="utf-8")]
+    amended = [p for p in sorted(sample_site.glob("*/*/*/*.html")) if 'id="amendments"' in p.read_text(encoding="utf-8")]
     assert amended, "the sample has a corrected record: its page must show the 更正记录"
-    found["amended"] = amended[0].parent.relative_to(sample_site).as_posix() + "/"
+    found["amended"] = amended[0].relative_to(sample_site).as_posix()
     duban = sorted(sample_site.glob("*/*/*/duban/index.html"))
     assert duban, "the sample has villages with overdue pledges: some village must have a 督办单"
     found["duban"] = duban[0].parent.relative_to(sample_site).as_posix() + "/"
     best: dict[str, tuple[int, str]] = {}
-    for page in sorted((sample_site / rel).glob("*/index.html")):
+    both = []  # decisions with both notices
+    for page in sorted((sample_site / rel).glob("*.html")):
         kind = _kind_of(page)
         if kind:
             text = page.read_text(encoding="utf-8")
             score = sum(m in text for m in MARKERS[kind])
             if kind not in best or score > best[kind][0]:
-                best[kind] = (score, f"{rel}/{page.parent.name}/")
+                best[kind] = (score, f"{rel}/{page.name}")
+            if 'class="gk-n gk-n-jueyi"' in text and 'class="gk-n gk-n-jieguo"' in text:
+                both.append(f"{rel}/{page.name}")
     for kind in RECORD_KINDS:
         assert kind in best, f"no {kind} record page under {rel} in the built site"
         found[kind] = best[kind][1]
-    for notice in sorted(sample_site.glob("*/*/*/*/notice/index.html")):
-        if all(key in found for key in NOTICES):
-            break
-        kind = _kind_of(notice.parent.parent / "index.html")
-        key = f"{kind}-notice"
-        if key in NOTICES and key not in found:
-            found[key] = notice.parent.relative_to(sample_site).as_posix() + "/"
+    assert both, f"no decision under {rel} has both its notices (决议公开, 实施结果公开)"
+    found["jueyi-notice"] = both[0] + NOTICES["jueyi-notice"]
+    found["jieguo-notice"] = both[0] + NOTICES["jieguo-notice"]
+    found["funds-notice"] = found["funds"] + NOTICES["funds-notice"]
     return found
 
 
@@ -137,13 +139,14 @@ def test_axe_really_finds_violations(browser, site_url):
 
 # ---- 适老化: twice the text on a 360 px phone --------------------------------------------------
 
-FITS = """() => {
+FITS = """heading => {
   const de = document.documentElement, vw = de.clientWidth, out = [];
   if (de.scrollWidth > vw) out.push(`page scrolls sideways: scrollWidth ${de.scrollWidth} > ${vw}`);
-  const boxes = [['h1', document.querySelector('h1')], ...[...document.querySelectorAll('main table')]
+  const boxes = [[heading, document.querySelector(heading)], ...[...document.querySelectorAll('main table')]
                    .map((t, i) => [`table ${i + 1}`, t])];
   for (const [name, el] of boxes) {
     if (!el) { out.push(`${name} is missing`); continue; }
+    if (name === heading && !el.getClientRects().length) { out.push(`${name} is not on screen`); continue; }
     const r = el.getBoundingClientRect();
     if (r.left < -0.5 || r.right > vw + 0.5) out.push(`${name} spans ${r.left}..${r.right} of ${vw}px`);
   }
@@ -155,8 +158,10 @@ FITS = """() => {
   return out;
 }"""
 
-H1_SIZE = "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"
-ENLARGED = ["village", "decision", "funds", "pledge", "completed"]
+HEADING_SIZE = "sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)"
+ENLARGED = ["village", "decision", "funds", "pledge", "completed", *NOTICES]
+# What says what the page is: its <h1>; at the address of one of a decision's notices, that notice's title
+HEADING = {"jueyi-notice": ".gk-n-jueyi .gk-notice-title", "jieguo-notice": ".gk-n-jieguo .gk-notice-title"}
 
 
 @pytest.mark.parametrize("kind", ENLARGED)
@@ -165,11 +170,12 @@ def test_doubled_text_fits_a_phone(browser, site_url, pages, kind):
     context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
     page = context.new_page()
     page.goto(site_url + pages[kind])
-    before = page.evaluate(H1_SIZE)
+    heading = HEADING.get(kind, "h1")
+    before = page.evaluate(HEADING_SIZE, heading)
     page.evaluate("document.documentElement.style.fontSize = '200%'")
-    after = page.evaluate(H1_SIZE)
-    assert after >= 1.9 * before, f"the text did not grow: h1 {before}px -> {after}px"
-    problems = page.evaluate(FITS)
+    after = page.evaluate(HEADING_SIZE, heading)
+    assert after >= 1.9 * before, f"the text did not grow: {heading} {before}px -> {after}px"
+    problems = page.evaluate(FITS, heading)
     context.close()
     assert problems == [], f"{pages[kind]} with the root font at 200% at 360px:\n" + "\n".join(problems)
 
@@ -180,7 +186,7 @@ def test_browser_zoom_200_fits_a_phone(browser, site_url, pages, kind):
     context = browser.new_context(viewport={"width": 180, "height": 320}, device_scale_factor=2, has_touch=True)
     page = context.new_page()
     page.goto(site_url + pages[kind])
-    problems = page.evaluate(FITS)
+    problems = page.evaluate(FITS, HEADING.get(kind, "h1"))
     context.close()
     assert problems == [], f"{pages[kind]} zoomed 200% on a 360px phone:\n" + "\n".join(problems)
 

@@ -210,10 +210,11 @@ def test_the_code_on_a_notice_printed_before_a_correction_still_finds_the_record
     assert done.returncode == 0, done.stdout + done.stderr
     assert "c-2024-01" in done.stdout and "更正以前的版本" in done.stdout
     assert fingerprint(village.url, rec) in done.stdout  # and it says what the code is now
+    assert f"{village.url}c-2024-01.html" in done.stdout  # and where the record's page is
     # the site's search finds it by the earlier code as well
     from gongkai import search
 
-    doc = next(d for d in search.documents(check_tree(data, TODAY).tree, TODAY) if d["location"].endswith("c-2024-01/"))
+    doc = next(d for d in search.documents(check_tree(data, TODAY).tree, TODAY) if d["location"].endswith("/c-2024-01.html"))
     assert earlier in doc["text"].replace("\u200b", "")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from browserkit import serve
-from conftest import copy_project, env
+from conftest import SITE_URL, copy_project, env
 from gongkai.check import check_tree
 from gongkai.compliance import missing_funds, village_report
 from gongkai.examples import BASE, VILLAGE_DIR, write_tree
@@ -140,6 +140,10 @@ def test_duban_prints_on_one_a4_page(site, browser):
         page.emulate_media(media="print")
         boxes = pdf_pages(page.pdf(format="A4", prefer_css_page_size=True))
         assert len(boxes) == 1 and is_size(boxes[0], A4_PT), boxes
-        assert page.locator(".gk-qr-img svg").is_visible() and page.locator(".gk-sign").is_visible()
-        assert not page.locator(".gk-notice-tools").is_visible()
+        qr = page.locator(".gk-qr img.gk-qr-code")
+        assert qr.is_visible() and page.locator(".gk-sign").is_visible()
+        assert qr.evaluate("img => img.complete && img.naturalWidth > 20")  # the code's image, not a broken one
+        assert page.locator(".gk-qr-url").inner_text() == SITE_URL + "nanzhao/nanhedian/longwangmiao/"
+        # the screen's note and its link back to the board are not on the paper
+        assert page.locator(".gk-print-links").count() == 1 and not page.locator(".gk-print-links").is_visible()
         context.close()

@@ -1,6 +1,7 @@
 """Atom feeds and the sitemap, held to RFC 4287, the sitemap protocol and the YAML.
 
-The sample is built with a site address on two build dates, side by side. What each village
+The sample is built with a site address (gongkai's public_url in mkdocs.yml, an address with a
+path) on two build dates, side by side. What each village
 made public is read from the YAML with PyYAML's plain safe_load, so a mistake in gongkai's
 events cannot hide itself; feeds are parsed by ElementTree (structure) and by feedparser (a
 feed reader's view: `bozo` is 1 when it finds the feed broken).
@@ -13,7 +14,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -23,7 +24,7 @@ import pytest
 import yaml
 
 from conftest import BIN, BUILD_DATE, REPO, copy_project, env
-from gongkai import feeds
+from gongkai import address, feeds
 from htmltext import parse as parse_html
 from tinytree import DECISION, tiny_project
 
@@ -34,7 +35,8 @@ EARLIER = "2026-06-30"  # a second build date: what happened after it must not b
 A = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")  # RFC 3339 date-time
-LATEST = 50
+LATEST = 50  # entries in the feed of a township, a county or the site
+VILLAGE_LATEST = 10  # in a village's own feed: its last two or three months
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -49,11 +51,16 @@ def with_address(project: Path, address: str = ADDRESS) -> Path:
     return project
 
 
-def build(project: Path, site: Path, today: str = BUILD_DATE) -> str:
-    done = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
-        cwd=project, env=env(GONGKAI_BUILD_DATE=today), capture_output=True, text=True, timeout=600,
+def run_build(project: Path, site: Path, today: str = BUILD_DATE, strict: bool = True) -> subprocess.CompletedProcess:
+    """A build whose only address is what mkdocs.yml says (no --site-url)."""
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        cwd=project, env=env(GONGKAI_BUILD_DATE=today, GONGKAI_SITE_URL=None), capture_output=True, text=True, timeout=600,
     )
+
+
+def build(project: Path, site: Path, today: str = BUILD_DATE, strict: bool = True) -> str:
+    done = run_build(project, site, today, strict)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
 
@@ -115,9 +122,14 @@ def made_public(kind: str, rec: dict) -> list[date]:
     return [d for d in days + [a["date"] for a in rec.get("amendments") or []] if d]
 
 
+def page_of(vdir: Path, rec_id: str) -> str:
+    """A record's page: a file beside its village's board."""
+    return f"{ADDRESS}{rel(vdir)}{rec_id}.html"
+
+
 def yaml_events(vdir: Path, today: date) -> list[tuple[str, date]]:
     """(record page, day) of everything the village made public up to today."""
-    return [(f"{ADDRESS}{rel(vdir)}{rec['id']}/", d) for kind, rec in records(vdir) for d in made_public(kind, rec) if d <= today]
+    return [(page_of(vdir, rec["id"]), d) for kind, rec in records(vdir) for d in made_public(kind, rec) if d <= today]
 
 
 # -- reading feeds -----------------------------------------------------------------------------------
@@ -131,6 +143,7 @@ class Entry:
     day: date  # published, as a day in China
     updated: str
     summary: str
+    author: str | None = field(default=None, compare=False)  # the entry's own; a village's feed speaks for its entries
 
 
 def one(el: ET.Element, tag: str, where: str) -> ET.Element:
@@ -170,8 +183,10 @@ def read_feed(path: Path) -> tuple[ET.Element, list[Entry]]:
         assert len(links) == 1 and absolute_iri(links[0].get("href")), at  # no atom:content: an alternate link is required
         assert feed_author or all(a.findtext(A + "name") for a in el.findall(A + "author")) and el.findall(A + "author"), at
         assert len(el.findall(A + "summary")) <= 1, at
+        authors = [a.findtext(A + "name") for a in el.findall(A + "author")]
+        assert len(authors) <= 1, at
         entries.append(Entry(entry_id, title, links[0].get("href"), date.fromisoformat(published[:10]), updated,
-                             el.findtext(A + "summary") or ""))
+                             el.findtext(A + "summary") or "", authors[0] if authors else None))
     assert len({e.id for e in entries}) == len(entries), f"{where}: atom:id repeated"
     return root, entries
 
@@ -199,7 +214,8 @@ def test_every_village_township_county_and_the_site_has_a_valid_feed(site):
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
         assert parsed.version == "atom10" and len(parsed.entries) == len(entries)
-        assert 0 < len(entries) <= LATEST, path
+        village = (path.parent / "village.yml").relative_to(site)
+        assert 0 < len(entries) <= (VILLAGE_LATEST if (DATA / village).is_file() else LATEST), path
         days = [e.day for e in entries]
         assert days == sorted(days, reverse=True), f"{path}: not newest first"
         assert root.findtext(A + "updated") == entries[0].updated, f"{path}: the feed's updated is its newest entry's"
@@ -207,18 +223,26 @@ def test_every_village_township_county_and_the_site_has_a_valid_feed(site):
         assert path.stat().st_size < 64 * 1024, f"{path}: {path.stat().st_size} bytes"
 
 
+def _newest_of(entries: list[Entry], expected: list[tuple[str, date]], latest: int, where) -> None:
+    """The entries are exactly the `latest` newest of the (record page, day) the YAML says were made public."""
+    got = [(e.link, e.day) for e in entries]
+    missing = [x for x in got if x not in expected]
+    assert not missing, (where, missing)  # every entry is something the YAML says was made public then
+    assert len(got) == min(latest, len(expected)), where
+    left_out = [d for x, d in expected if (x, d) not in got]
+    assert not left_out or max(left_out) <= min(e.day for e in entries), where  # the newest, not any
+
+
 def test_a_village_feed_holds_exactly_its_newest_disclosures(site):
+    cut = 0
     for vdir in village_dirs():
         expected = yaml_events(vdir, TODAY)
         entries = feed_of(site, vdir)
-        got = [(e.link, e.day) for e in entries]
-        missing = [x for x in got if x not in expected]
-        assert not missing, (vdir.name, missing)  # every entry is something the YAML says was made public then
-        assert len(got) == min(LATEST, len(expected)), vdir.name
-        left_out = [d for _, d in expected if (_, d) not in got]
-        assert not left_out or max(left_out) <= min(e.day for e in entries), vdir.name  # the newest, not any
+        _newest_of(entries, expected, VILLAGE_LATEST, vdir.name)
+        cut += len(expected) > VILLAGE_LATEST
         name = load(vdir / "village.yml")["name"]
         assert all(e.title.startswith(f"{name} ") for e in entries)
+    assert cut > 10  # the sample's villages made more public than a village's feed holds: the limit is tested
 
 
 def test_a_fund_period_appears_on_the_day_it_was_published(site):
@@ -226,12 +250,12 @@ def test_a_fund_period_appears_on_the_day_it_was_published(site):
     for vdir in village_dirs():
         published = [rec for kind, rec in records(vdir) if kind == "funds" and rec["published"] <= TODAY]
         latest = max(published, key=lambda rec: rec["published"])
-        link = f"{ADDRESS}{rel(vdir)}{latest['id']}/"
+        link = page_of(vdir, latest["id"])
         hits = [e for e in feed_of(site, vdir) if e.link == link]
         assert len(hits) == 1, (vdir.name, latest["id"])
         assert hits[0].day == latest["published"]
         assert "财务公开" in hits[0].title and "收入" in hits[0].summary
-        page = site / rel(vdir) / latest["id"] / "index.html"
+        page = site / rel(vdir) / f"{latest['id']}.html"
         assert page.is_file()  # the link opens the record's page
         seen += 1
     assert seen == len(village_dirs()) >= 15
@@ -257,7 +281,9 @@ def test_entry_ids_are_tag_uris_that_do_not_change_between_builds(sites):
     for build_date, site in sites.items():
         for path in feed_files(site):
             for e in read_feed(path)[1]:
-                assert re.fullmatch(r"tag:gongkai\.example\.org,\d{4}-\d\d-\d\d:cunwu/[a-z0-9/-]+/[a-z0-9-]+", e.id), e.id
+                # tag:host,day:path/<id>.html#<kind>: the record's page and what it made public that day
+                tag = re.fullmatch(r"tag:gongkai\.example\.org,(\d{4}-\d\d-\d\d):cunwu/([a-z0-9/-]+/[a-z0-9-]+\.html)#[a-z0-9-]+", e.id)
+                assert tag and tag[1] == e.day.isoformat() and e.link == ADDRESS + tag[2], (e.id, e.link)
                 assert by_id.setdefault((build_date, e.id), e) == e  # one id, one event, in every feed of a build
     common = {i for d, i in by_id if d == EARLIER} & {i for d, i in by_id if d == BUILD_DATE}
     assert len(common) > 100
@@ -287,8 +313,16 @@ def test_township_county_and_site_feeds_hold_exactly_their_villages_events(site)
     counties = sorted(p.parent for p in DATA.glob("*/county.yml"))
     for tdir in townships:
         villages = sorted(p.parent for p in tdir.glob("*/village.yml"))
-        _parts_hold(site, tdir, villages)
-        assert all(e.link.startswith(ADDRESS + rel(tdir)) for e in feed_of(site, tdir))  # no other township's
+        # a village's feed holds fewer than its township's: the township's is held to the YAML
+        entries = feed_of(site, tdir)
+        _newest_of(entries, [x for v in villages for x in yaml_events(v, TODAY)], LATEST, tdir.name)
+        assert all(e.link.startswith(ADDRESS + rel(tdir)) for e in entries)  # no other township's
+        # an event in both feeds is the same entry, and a village's entry recent enough is in its township's
+        ids = {e.id: e for e in entries}
+        for v in villages:
+            own = feed_of(site, v)
+            assert all(ids[e.id] == e for e in own if e.id in ids), v.name
+            assert {e.id for e in own if e.day > min(e.day for e in entries)} <= set(ids), v.name
     for cdir in counties:
         _parts_hold(site, cdir, [t for t in townships if t.parent == cdir])
     _parts_hold(site, None, counties)
@@ -306,14 +340,36 @@ def test_feeds_name_their_area_and_say_they_are_sample_data(site):
     assert root.find(A + "link[@rel='alternate']").get("href") == ADDRESS + "nanzhao/nanhedian/longwangmiao/"
 
 
-def test_every_village_page_points_at_its_feed(site):
+def test_who_speaks_in_each_feed(site):
+    """A village's committee speaks for its own feed's entries; in a township's, county's or the
+    site's feed each entry names the committee of the village it comes from."""
+    names = {ADDRESS + rel(v): load(v / "village.yml")["name"] for v in village_dirs()}
+    for path in feed_files(site):
+        root, entries = read_feed(path)
+        folder = path.parent.relative_to(site)
+        if (DATA / folder / "village.yml").is_file():
+            assert root.findtext(f"{A}author/{A}name") == f"{names[ADDRESS + folder.as_posix() + '/']}村民委员会", path
+            assert all(e.author is None for e in entries), path
+        else:
+            for e in entries:
+                board = e.link.rsplit("/", 1)[0] + "/"
+                assert e.author == f"{names[board]}村民委员会", (path, e.id)
+
+
+FEED_LINK = re.compile(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">')
+
+
+def test_every_village_board_points_at_its_feed(site):
     for vdir in village_dirs():
-        for page in [site / rel(vdir) / "index.html", next((site / rel(vdir)).glob("*/index.html"))]:
-            html = page.read_text(encoding="utf-8")
-            found = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
-            assert len(found) == 1, page
-            target = urljoin(page.relative_to(site).as_posix(), found[0])
-            assert target == rel(vdir) + "feed.xml" and (site / target).is_file(), page
+        board = site / rel(vdir) / "index.html"
+        found = FEED_LINK.findall(board.read_text(encoding="utf-8"))
+        assert len(found) == 1, board
+        target = urljoin(board.relative_to(site).as_posix(), found[0])
+        assert target == rel(vdir) + "feed.xml" and (site / target).is_file(), board
+        # a record page leaves the feed to its board; any it names is its own village's
+        for page in (site / rel(vdir)).glob("*.html"):
+            for href in FEED_LINK.findall(page.read_text(encoding="utf-8")):
+                assert urljoin(page.relative_to(site).as_posix(), href) == rel(vdir) + "feed.xml", page
 
 
 # -- the sitemap ----------------------------------------------------------------------------------------------
@@ -346,9 +402,9 @@ def test_the_sitemap_lists_every_board_and_record_page(sites, build_date):
         board = ADDRESS + rel(vdir)
         days = []
         for kind, rec in records(vdir):
-            loc = f"{board}{rec['id']}/"
+            loc = page_of(vdir, rec["id"])
             assert loc in urls, loc
-            assert (site / rel(vdir) / rec["id"] / "index.html").is_file()
+            assert (site / rel(vdir) / f"{rec['id']}.html").is_file()
             last = max((d for d in made_public(kind, rec) if d <= today), default=None)
             assert urls[loc] == (last and last.isoformat()), loc  # lastmod: the last day it made something public
             days.append(last)
@@ -357,7 +413,8 @@ def test_the_sitemap_lists_every_board_and_record_page(sites, build_date):
     for area in area_dirs():
         assert ADDRESS + rel(area) in urls
     assert all(loc.startswith(ADDRESS) for loc in urls)
-    assert not any("/notice/" in loc or "/result-notice/" in loc for loc in urls)  # the record page is the one to find
+    assert not any("/notice/" in loc or "/result-notice/" in loc or "/duban/" in loc for loc in urls)  # the record page is the one to find
+    assert not any(loc.startswith(ADDRESS) and loc.endswith("/index.html") for loc in urls)
     assert pages > 500
 
 
@@ -388,7 +445,7 @@ def test_text_from_the_data_stays_text(tmp_path):
     raw = path.read_text(encoding="utf-8")
     assert "<script>" not in raw and "\x01" not in raw
     _, entries = read_feed(path)  # ElementTree would refuse a feed that the text broke
-    titles = [e.title for e in entries if e.link.endswith("/d-2024-01/")]
+    titles = [e.title for e in entries if e.link.endswith("/d-2024-01.html")]
     assert titles and all(t.endswith("：" + HOSTILE + "\ufffd") for t in titles), titles
     parsed = feedparser.parse(path.read_bytes())
     assert parsed.bozo == 0, parsed.get("bozo_exception")
@@ -397,8 +454,21 @@ def test_text_from_the_data_stays_text(tmp_path):
     assert any(e.title == "龙王庙村 更正：文化广场建成" and e.day == date(2024, 10, 15) for e in entries)
 
 
+def test_a_strict_build_without_an_address_is_refused(tmp_path):
+    project = tiny_project(tmp_path / "p")
+    site = tmp_path / "published"
+    site.mkdir()
+    (site / "index.html").write_text("last good site", encoding="utf-8")
+    done = run_build(project, site)
+    assert done.returncode != 0
+    assert address.MISSING in done.stdout + done.stderr and "严格模式（--strict）下网站没有生成" in done.stdout + done.stderr
+    assert [p.name for p in site.iterdir()] == ["index.html"]  # refused before it touched the last site
+    assert (site / "index.html").read_text(encoding="utf-8") == "last good site"
+
+
 def test_without_an_address_there_are_no_feeds_and_the_log_says_why(tmp_path):
-    log = build(tiny_project(tmp_path / "p"), tmp_path / "site")
+    log = build(tiny_project(tmp_path / "p"), tmp_path / "site", strict=False)
+    assert address.MISSING in log  # a warning: the QR codes would not open on a phone
     assert "不生成 Atom 订阅" in log
     site = tmp_path / "site"
     assert not feed_files(site)

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from browserkit import guard_foreign
-from conftest import BUILD_DATE, REPO, gongkai
+from conftest import BUILD_DATE, REPO, SITE_URL, gongkai
 from htmltext import parse as parse_html, text
 from test_search import _search
 from gongkai.check import check_tree
 from gongkai.integrity import ALPHABET, fingerprint
-from gongkai.render import notice_links
+from gongkai.render import notice_links, record_url
 
 PRINTED = re.compile(r"核对码 ([0-9A-Z]{4}-[0-9A-Z]{4})")
 CODE = re.compile(f"[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}")
@@ -42,10 +42,24 @@ def tree():
 
 
 def printed_code(html: str) -> str:
-    """The one code a page shows, as a reader sees it."""
+    """The one code a piece of a page shows, as a reader sees it."""
     found = PRINTED.findall(text(html))
     assert len(found) == 1, found
     return found[0]
+
+
+def record_html(site: Path, village, rec) -> str:
+    return (site / record_url(village, rec)).read_text(encoding="utf-8")
+
+
+def head_of(page: str) -> str:
+    """The record's head: what is above its title."""
+    return page.split('<p class="gk-kind">', 1)[1].split("<h1>", 1)[0]
+
+
+def qr_figure(page: str) -> str:
+    """The foot of the printed notice: the QR code, the 核对码 and the record's address under it."""
+    return page.split('<figure class="gk-qr">', 1)[1].split("</figure>", 1)[0]
 
 
 def test_page_and_notices_show_the_fingerprint_of_the_yaml(sample_site, tree):
@@ -54,17 +68,26 @@ def test_page_and_notices_show_the_fingerprint_of_the_yaml(sample_site, tree):
         for rec in village.records():
             code = fingerprint(village.url, rec)
             assert CODE.fullmatch(code), code
-            folder = sample_site / village.url / rec.id
-            page = (folder / "index.html").read_text(encoding="utf-8")
-            assert printed_code(page) == code, (village.url, rec.id)
-            assert f"编号 {rec.id} 核对码 {code}" in text(page)  # in the record's head, above the title
+            page = record_html(sample_site, village, rec)
+            where = (village.url, rec.id)
+            assert printed_code(head_of(page)) == code, where  # in the record's head, above the title
+            links = notice_links(rec)
+            # the page is its own printed notice: the code again at the notice's foot, once for all
+            # of its notices, and no other code anywhere on the page
+            assert PRINTED.findall(text(page)) == [code] * (1 + bool(links)), where
             pages += 1
-            for link in notice_links(rec):
-                notice = (folder / link.slug / "index.html").read_text(encoding="utf-8")
-                assert printed_code(notice) == code, (village.url, rec.id, link.slug)
-                # under the QR code, beside the way to open the record online
-                figure = notice.split('<figure class="gk-qr">', 1)[1].split("</figure>", 1)[0]
-                assert f"核对码 {code}" in text(figure)
+            if not links:
+                assert '<figure class="gk-qr">' not in page, where
+                continue
+            # under the QR code, beside the way to open the record online: its full address
+            figure = qr_figure(page)
+            assert printed_code(figure) == code, where
+            assert SITE_URL + record_url(village, rec) in text(figure), where
+            for link in links:  # every notice the record has is a part of the page that prints
+                part = (f'<div class="gk-n gk-n-{link.slug}">' if rec.kind == "decisions"
+                        else '<main id="main" class="gk-main gk-sheet">')
+                assert part in page, (where, link.slug)
+                assert f'<i id="{link.slug}-a3"></i>' in page, (where, link.slug)
                 notices += 1
     assert pages > 700 and notices > 400
 
@@ -77,9 +100,9 @@ def test_record_pages_link_the_explanation(sample_site, tree):
     assert 'href="hedui/"' in (sample_site / "index.html").read_text(encoding="utf-8")  # in the site's nav
     for village in tree.villages[:3]:
         for rec in village.records():
-            page = f"{village.url}{rec.id}/"
-            links = parse_html((sample_site / page / "index.html").read_text(encoding="utf-8")).links
-            targets = {posixpath.normpath(posixpath.join(page, url)) for tag, url, _ in links if tag == "a"}
+            page = record_url(village, rec)
+            links = parse_html((sample_site / page).read_text(encoding="utf-8")).links
+            targets = {posixpath.normpath(posixpath.join(posixpath.dirname(page), url)) for tag, url, _ in links if tag == "a"}
             assert "hedui" in targets, page
 
 
@@ -93,7 +116,7 @@ def test_search_entries_hold_the_code_with_and_without_its_dash(sample_site, tre
     index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     by_location = {d["location"]: d for d in index["docs"]}
     for (url, rec_id), code in codes(tree).items():
-        words = re.split(r"[\s\u200b]+", by_location[f"{url}{rec_id}/"]["text"])
+        words = re.split(r"[\s\u200b]+", by_location[f"{url}{rec_id}.html"]["text"])
         assert code in words and code.replace("-", "") in words, (url, rec_id)
 
 
@@ -185,8 +208,7 @@ def on_paper(sample_site, tree):
     for village in tree.villages:
         for rec in village.records():
             if notice_links(rec):
-                html = (sample_site / village.url / rec.id / "notice" / "index.html").read_text(encoding="utf-8")
-                code = printed_code(html)
+                code = printed_code(qr_figure(record_html(sample_site, village, rec)))
                 if "0" in code and "1" in code:
                     return village, rec, code
     pytest.fail("no record in the sample has both 0 and 1 in its code")
@@ -215,7 +237,7 @@ def test_verify_finds_the_record_by_its_printed_code(on_paper, sample_site, spel
     assert f"{village.county.name} {village.township.name} {village.name}" in out
     assert f"类别：{rec.kind_label}" in out and f"编号：{rec.id}" in out and f"标题：{rec.title}" in out
     page = re.search(r"网页：(\S+)", out)[1]
-    assert page == f"{village.url}{rec.id}/" and (sample_site / page / "index.html").is_file()
+    assert page == record_url(village, rec) and (sample_site / page).is_file()
     file, line = re.search(r"数据：(\S+):(\d+)", out).groups()
     assert (REPO / file).read_text(encoding="utf-8").splitlines()[int(line) - 1] == f"- id: {rec.id}"
 
@@ -255,7 +277,7 @@ def test_a_villager_finds_the_record_by_its_code_in_site_search(browser, site_ur
     page = context.new_page()
     page.goto(site_url + "hedui/", wait_until="networkidle")
     found = _search(page, SPELLINGS[spelling](code))
-    assert found[0] == site_url + f"{village.url}{rec.id}/", found
+    assert found[0] == site_url + record_url(village, rec), found
     assert code in page.locator(".md-search-result__item").first.inner_text()  # the result shows the code
     assert foreign == []
     context.close()

@@ -7,8 +7,10 @@ What was written is read back with PyYAML, not with gongkai's loader.
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -56,23 +58,46 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def county_ledger(site: Path, county: str, dest: Path) -> Path:
+    """The ledger a clerk downloads: the county's package, unzipped as a clerk would (a village's own
+    data folder has no ledger); its funds-entries.csv holds every village of the county."""
+    package = site / county / "data" / f"cunwu-{county}.zip"
+    with zipfile.ZipFile(package) as z:
+        assert z.testzip() is None, package
+        z.extract("funds-entries.csv", dest)
+    return dest / "funds-entries.csv"
+
+
+def village_code(vdir: Path) -> str:
+    return str(yaml.safe_load((vdir / "village.yml").read_text(encoding="utf-8"))["code"])
+
+
 # -- the site's own download comes back unchanged ------------------------------------------------
 
 
 @pytest.mark.parametrize("rel", [QUARTERLY, MONTHLY])
 def test_round_trip_exported_csv_imports_back_to_the_same_ledger(sample_site, project, tmp_path, capsys, rel):
-    exported = sample_site / rel / "data" / "funds-entries.csv"
+    assert (sample_site / rel / "data" / "funds.csv").is_file()
+    assert not (sample_site / rel / "data" / "funds-entries.csv").exists(), "the ledger is in the county's package"
+    exported = county_ledger(sample_site, rel.split("/")[0], tmp_path / "download")
     vdir = project / "villages" / rel
     before = periods(vdir)
     first = before[min(before, key=lambda p: (p[:4], p))]
     shutil.rmtree(vdir / "funds")  # the same village, its finance not yet disclosed
+    rows = list(csv.DictReader(exported.read_text(encoding="utf-8-sig").splitlines()))
+    code = village_code(vdir)
+    own = [r for r in rows if r["village_code"] == code]
+    assert own and len(own) < len(rows)  # the county's ledger: this village's rows among the others'
 
-    code, out, err = run(capsys, "import", "funds", str(exported), str(vdir),
-                         "--opening-balance", f"{money(first['opening_balance'])}")
-    assert code == 0, out + err
-    assert f"共 {len(before)} 期" in out
-    code, out, _ = run(capsys, "check", str(vdir))
-    assert code == 0, out
+    status, out, err = run(capsys, "import", "funds", str(exported), str(vdir),
+                           "--opening-balance", f"{money(first['opening_balance'])}")
+    assert status == 0, out + err
+    assert f"导入 {len(own)} 笔明细，共 {len(before)} 期" in out
+    # the other villages' rows are left, and the clerk is told so
+    assert f"文件里其他村的 {len(rows) - len(own)} 行明细没有导入" in out and code in out, out
+    assert "没有用到的列" not in out  # the package's own columns are all understood
+    status, out, _ = run(capsys, "check", str(vdir))
+    assert status == 0, out
 
     after = periods(vdir)
     assert after.keys() == before.keys()
@@ -83,16 +108,34 @@ def test_round_trip_exported_csv_imports_back_to_the_same_ledger(sample_site, pr
         assert q["entries"] == p["entries"], key
 
     site = tmp_path / "again"
-    opendata.write_all(site, check_tree(project / "villages", date.fromisoformat(BUILD_DATE)).tree)
-    assert (site / rel / "data" / "funds-entries.csv").read_bytes() == exported.read_bytes()
+    opendata.write_all(site, check_tree(project / "villages", date.fromisoformat(BUILD_DATE)).tree,
+                       date.fromisoformat(BUILD_DATE))
+    again = county_ledger(site, rel.split("/")[0], tmp_path / "again-download")
+    assert again.read_bytes() == exported.read_bytes()
 
 
-def test_existing_periods_are_never_overwritten(sample_site, project, capsys):
+def test_existing_periods_are_never_overwritten(sample_site, project, tmp_path, capsys):
     vdir = project / "villages" / QUARTERLY
     was = snapshot(vdir)
-    code, out, _ = run(capsys, "import", "funds", str(sample_site / QUARTERLY / "data" / "funds-entries.csv"), str(vdir))
+    ledger = county_ledger(sample_site, QUARTERLY.split("/")[0], tmp_path)
+    code, out, _ = run(capsys, "import", "funds", str(ledger), str(vdir))
     assert code == 1
     assert "已经公开过" in out and "不会覆盖" in out
+    assert snapshot(vdir) == was
+
+
+def test_another_countys_ledger_is_refused_row_by_row(sample_site, project, tmp_path, capsys):
+    """A package of the wrong county holds no row of this village: every row is named, nothing written."""
+    vdir = project / "villages" / QUARTERLY
+    shutil.rmtree(vdir / "funds")
+    other = next(p.parent.parent.name for p in sorted(sample_site.glob("*/data/cunwu-*.zip"))
+                 if p.parent.parent.name != QUARTERLY.split("/")[0])
+    ledger = county_ledger(sample_site, other, tmp_path)
+    was = snapshot(vdir)
+    code, out, _ = run(capsys, "import", "funds", str(ledger), str(vdir), "--opening-balance", "0.00")
+    assert code == 1
+    assert f"的村的明细，龙王庙村的代码是 {village_code(vdir)}" in out
+    assert "什么都没有写入" in out.splitlines()[-1]
     assert snapshot(vdir) == was
 
 

@@ -1,5 +1,7 @@
-"""Printed notices (公示) for the board outside the village office, checked against the YAML each
-figure came from, and printed to PDF by real headless Chromium: one A4 page with its QR code.
+"""Printed notices (公示) for the board outside the village office: a record's page printed is its
+notice. Checked against the YAML each figure came from, and printed to PDF by real headless
+Chromium: one A4 page (A3 on asking) whose QR code, scanned from the printed page, opens the
+record's full address, and whose text reads as a notice.
 
 The YAML is read with PyYAML's plain safe_load and amounts in capitals are read back with
 tests/daxie.py, so a mistake in gongkai's reading or writing cannot hide itself.
@@ -7,7 +9,11 @@ tests/daxie.py, so a mistake in gongkai's reading or writing cannot hide itself.
 
 from __future__ import annotations
 
+import base64
 import re
+import shutil
+import subprocess
+import zlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +23,10 @@ import yaml
 import zxingcpp
 
 from browserkit import guard_foreign
-from conftest import REPO, mkdocs_build
+from conftest import REPO, SITE_URL, env, mkdocs_build
 from daxie import parse as read_capitals
 from htmltext import parse as parse_html, text
-from gongkai import render
+from gongkai import address, render
 
 DATA = REPO / "villages"
 CN_QUARTER = "一二三四"
@@ -58,10 +64,17 @@ def label(period: str) -> str:
     return f"{year}年第{CN_QUARTER[int(part[1]) - 1]}季度" if part.startswith("Q") else f"{year}年{int(part)}月"
 
 
-def notice(site: Path, vdir: Path, rec_id: str, slug: str = "notice") -> str:
-    path = site / rel(vdir) / rec_id / slug / "index.html"
-    assert path.exists(), f"no notice {path.relative_to(site)}"
+def record_page(site: Path, vdir: Path, rec_id: str) -> str:
+    path = site / rel(vdir) / f"{rec_id}.html"
+    assert path.exists(), f"no page {path.relative_to(site)}"
     return path.read_text(encoding="utf-8")
+
+
+def part(html: str, slug: str) -> str:
+    """The HTML of one of a decision's notices (决议公开 jueyi, 实施结果公开 jieguo)."""
+    m = re.search(rf'<div class="gk-n gk-n-{slug}">(.*?)</div>\n', html, re.S)
+    assert m, f"no {slug} notice"
+    return m[1]
 
 
 def capitals_after(body: str, amount: str) -> Decimal:
@@ -75,26 +88,29 @@ def township(vdir: Path) -> dict:
     return load(vdir.parent / "township.yml")
 
 
-def common(body: str, vdir: Path, issued: date) -> None:
+def common(html: str, vdir: Path, issued: date) -> None:
     """What every notice carries: the sample mark, the township's phones, issuer and date, the seal box."""
     t = township(vdir)
     village = load(vdir / "village.yml")
+    body = text(html)
     assert "示例数据" in body
-    assert f"{t['name']}监督电话 {t['supervision_phone']}" in body and f"举报电话 {t['report_phone']}" in body
-    assert f"（盖章） {village['name']}村民委员会 {zh(issued)}" in body
-    assert "扫码查看网上公示" in body
+    assert re.search(rf"{t['name']}监督电话 {t['supervision_phone']} ?、举报电话 {t['report_phone']}", body)
+    assert re.search(rf'<div class="gk-sign"><p class="gk-seal"></p><p>{village["name"]}村民委员会</p><p>.*'
+                     rf'{re.escape(zh(issued))}', html)
+    assert 'class="gk-qr-code"' in html
 
 
 def test_decision_notices_say_what_was_decided(sample_site):
     seen = budgets = 0
     for vdir, rec in records("decisions"):
+        html = record_page(sample_site, vdir, rec["id"])
         d = rec.get("resolution_disclosure")
         if not d:
-            assert not (sample_site / rel(vdir) / rec["id"] / "notice").exists()
+            assert 'gk-n-jueyi' not in html and 'class="gk-sheet"' not in html
             continue
-        html = notice(sample_site, vdir, rec["id"])
-        body = text(html)
-        assert re.search(r'<h1 class="gk-notice-title">([^<]*)</h1>', html)[1] == f"关于{rec['title']}的公示"
+        notice = part(html, "jueyi")
+        body = text(notice)
+        assert re.search(r'<h3 class="gk-notice-title">([^<]*)</h3>', notice)[1] == f"关于{rec['title']}的公示"
         days = (d["end"] - d["start"]).days + 1
         assert f"公示期：{zh(d['start'])}至{zh(d['end'])}（共 {days} 天）" in body
         res = rec["resolution"]
@@ -103,7 +119,7 @@ def test_decision_notices_say_what_was_decided(sample_site):
         if "budget" in rec:
             assert capitals_after(body, money(rec["budget"])) == Decimal(str(rec["budget"]))
             budgets += 1
-        common(body, vdir, d["start"])
+        common(html, vdir, d["start"])
         seen += 1
     assert seen > 100 and budgets > 50
 
@@ -112,10 +128,11 @@ def test_result_notices_say_what_was_done_and_what_it_cost(sample_site):
     seen = costs = 0
     for vdir, rec in records("decisions"):
         d = rec.get("result_disclosure")
+        html = record_page(sample_site, vdir, rec["id"])
         if not d:
-            assert not (sample_site / rel(vdir) / rec["id"] / "result-notice").exists()
+            assert "gk-n-jieguo" not in html
             continue
-        body = text(notice(sample_site, vdir, rec["id"], "result-notice"))
+        body = text(part(html, "jieguo"))
         assert f"关于{rec['title']}实施结果的公示" in body
         assert f"公示期：{zh(d['start'])}至{zh(d['end'])}" in body
         assert f"实施结果 {d['summary']}" in body
@@ -123,7 +140,9 @@ def test_result_notices_say_what_was_done_and_what_it_cost(sample_site):
             assert f"实际花费 {money(d['cost'])}" in body
             assert capitals_after(body, money(d["cost"])) == Decimal(str(d["cost"]))
             costs += 1
-        common(body, vdir, d["start"])
+        common(html, vdir, d["start"])
+        # printed by default: the latest notice
+        assert 'data-n="jieguo"' in html
         seen += 1
     assert seen > 100 and costs > 20
 
@@ -131,7 +150,7 @@ def test_result_notices_say_what_was_done_and_what_it_cost(sample_site):
 def test_fund_notices_give_totals_in_capitals_and_every_entry(sample_site):
     seen = 0
     for vdir, rec in records("funds"):
-        html = notice(sample_site, vdir, rec["id"])
+        html = record_page(sample_site, vdir, rec["id"])
         body = text(html)
         entries = rec["entries"]
         income = sum((Decimal(str(e["income"])) for e in entries if "income" in e), Decimal(0))
@@ -142,7 +161,7 @@ def test_fund_notices_give_totals_in_capitals_and_every_entry(sample_site):
             assert capitals_after(body, f"{name} {yuan(value)}") == value, (rel(vdir), rec["id"], name)
         assert opening + income - expense == closing
         # 逐项逐笔: every entry, in order, one row each
-        ledger = html.split('class="gk-ntable gk-entries"', 1)[1].split("</table>", 1)[0]
+        ledger = html.split('class="gk-ntable gk-ledger"', 1)[1].split("</table>", 1)[0]
         assert ledger.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>") == len(entries)
         assert f"收支明细（逐项逐笔，共 {len(entries)} 笔）" in body
         at = 0
@@ -154,7 +173,8 @@ def test_fund_notices_give_totals_in_capitals_and_every_entry(sample_site):
             at = found
         assert f"合计 {yuan(income)} {yuan(expense)}" in body
         assert f"公开日期：{zh(rec['published'])}" in body
-        common(body, vdir, rec["published"])
+        assert f"已经村民主理财小组于{zh(rec['reviewed'])}审核" in body
+        common(html, vdir, rec["published"])
         seen += 1
     assert seen > 100
 
@@ -162,51 +182,81 @@ def test_fund_notices_give_totals_in_capitals_and_every_entry(sample_site):
 def test_known_capitals_on_a_fund_notice(sample_site):
     # 龙王庙村 2024 年第一季度, worked out by hand
     vdir = DATA / "nanzhao" / "nanhedian" / "longwangmiao"
-    body = text(notice(sample_site, vdir, "f-2024-q1"))
+    body = text(record_page(sample_site, vdir, "f-2024-q1"))
     assert "期初余额 87,548.82 人民币捌万柒仟伍佰肆拾捌元捌角贰分" in body
     assert "本期收入合计 54,145.57 人民币伍万肆仟壹佰肆拾伍元伍角柒分" in body
     assert "本期支出合计 122,234.99 人民币壹拾贰万贰仟贰佰叁拾肆元玖角玖分" in body
     assert "期末余额 19,459.40 人民币壹万玖仟肆佰伍拾玖元肆角整" in body
-    decision = text(notice(sample_site, vdir, "d-2023-01"))
+    decision = text(part(record_page(sample_site, vdir, "d-2023-01"), "jueyi"))
     assert "预算金额 ¥78,000.00（人民币柒万捌仟元整）" in decision
 
 
-def test_record_pages_link_their_notices(sample_site):
+def test_record_pages_say_how_to_print_their_notices(sample_site):
     for kind in ("decisions", "funds"):
         for vdir, rec in records(kind):
-            page = (sample_site / rel(vdir) / rec["id"] / "index.html").read_text(encoding="utf-8")
+            page = record_page(sample_site, vdir, rec["id"])
             has_notice = kind == "funds" or "resolution_disclosure" in rec
-            assert ('<a href="notice/">打印公示' in page) == has_notice, (rel(vdir), rec["id"])
-            assert ('<a href="result-notice/">打印公示' in page) == ("result_disclosure" in rec)
+            assert ('class="gk-print-links"' in page) == has_notice, (rel(vdir), rec["id"])
+            assert ('<a href="#jueyi">' in page) == ("resolution_disclosure" in rec)
+            assert ('<a href="#jieguo">' in page) == ("result_disclosure" in rec)
+            if kind == "funds":
+                assert '<a href="#caiwu-a3">' in page and '<i id="caiwu-a3"></i>' in page
+
+
+def test_the_notices_fixed_words_are_the_stylesheets(sample_site):
+    """The words every notice opens and closes with are written once, by the stylesheet the pages load."""
+    css = next(sample_site.glob("assets/gongkai/gongkai.*.css")).read_text(encoding="utf-8")
+    for words in render.LAW.values():
+        assert f'content: "{words}"' in css
+    page = record_page(sample_site, *next((v, r["id"]) for v, r in records("decisions") if r.get("result_disclosure")))
+    assert re.search(r'href="(\.\./)+assets/gongkai/gongkai\.[0-9a-f]{8}\.css"', page)
+    assert render.LAW["decision"] not in page  # the page holds what is its own only
 
 
 # -- the QR code ----------------------------------------------------------------------------------
 
-QR_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+def _png_modules(png: bytes) -> list[list[int]]:
+    """A greyscale PNG (1 to 8 bits, any filter) decoded by hand: rows of 0 (dark) and 255."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks = 8, {}
+    while at < len(png):
+        n = int.from_bytes(png[at:at + 4], "big")
+        kind = png[at + 4:at + 8]
+        chunks.setdefault(kind, b"")
+        chunks[kind] += png[at + 8:at + 8 + n]
+        assert zlib.crc32(kind + png[at + 8:at + 8 + n]) == int.from_bytes(png[at + 8 + n:at + 12 + n], "big")
+        at += 12 + n
+    width, height, depth, colour = int.from_bytes(chunks[b"IHDR"][:4], "big"), int.from_bytes(chunks[b"IHDR"][4:8], "big"), \
+        chunks[b"IHDR"][8], chunks[b"IHDR"][9]
+    assert colour == 0 and depth in (1, 2, 4, 8)
+    raw, stride = zlib.decompress(chunks[b"IDAT"]), (width * depth + 7) // 8
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 1] if i else 0
+            b, c = prev[i], prev[i - 1] if i else 0
+            line[i] = (line[i] + (0, a, b, (a + b) // 2, _paeth(a, b, c))[f]) & 0xFF
+        bits = "".join(f"{v:08b}" for v in line)
+        rows.append([255 if int(bits[x * depth:(x + 1) * depth], 2) else 0 for x in range(width)])
+        prev = line
+    return rows
 
 
-def qr_path(svg: str) -> str:
-    m = re.search(r'<path [^>]*stroke="#000"[^>]*\bd="([^"]+)"', svg)
-    assert m, svg[:200]
-    return m[1]
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else b if pb <= pc else c
 
 
-def decode_qr(svg: str) -> tuple[str, str, int]:
-    """Read the code back as a phone would: draw the path's modules, 4 pixels each, and scan it.
-
-    Returns the text, the error-correction level and the light margin (in modules) around the symbol.
-    """
-    width = int(re.search(r'viewBox="0 0 (\d+) \1"', svg)[1])
-    grid = [[255] * width for _ in range(width)]
-    x = y = 0
-    for cmd, a, b in re.findall(r"([Mmh])([\d.]+)(?: ([\d.]+))?", qr_path(svg)):
-        if cmd == "M":
-            x, y = int(a), int(float(b))  # a stroke along the middle of row y
-        elif cmd == "m":
-            x += int(a)
-        else:
-            grid[y][x:x + int(a)] = [0] * int(a)
-            x += int(a)
+def decode_qr(html: str) -> tuple[str, str, int]:
+    """Read a page's QR code back as a phone would: its image, 4 pixels a module, scanned.
+    Returns the text, the error-correction level and the light margin (in modules) around the symbol."""
+    imgs = re.findall(r'<img class="gk-qr-code" src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]+"', html)
+    assert len(imgs) == 1, len(imgs)
+    grid = _png_modules(base64.b64decode(imgs[0]))
+    width = len(grid)
     margin = min(min(i for i, v in enumerate(row) if v == 0) for row in grid if 0 in row)
     margin = min(margin, next(i for i, row in enumerate(grid) if 0 in row))
     scale = 4
@@ -218,34 +268,27 @@ def decode_qr(svg: str) -> tuple[str, str, int]:
 
 
 def check_qr(html: str, url: str) -> None:
-    svgs = QR_SVG.findall(html)
-    assert len(svgs) == 1
-    svg = svgs[0]
-    text, level, margin = decode_qr(svg)
-    assert text == url
+    got, level, margin = decode_qr(html)
+    assert got == url
     assert level == "M"
     assert margin == 4  # the quiet zone the standard asks for
-    assert not re.search(r"<script|\bon\w+=|href|foreignObject|style=", svg, re.I)
     assert f'<span class="gk-qr-url">{url}</span>' in html
 
 
-def test_qr_opens_the_record_page(sample_site):
+def test_qr_opens_the_records_full_address(sample_site):
     checked = 0
     for vdir, rec in records("decisions"):
-        for slug in ("notice", "result-notice"):
-            path = sample_site / rel(vdir) / rec["id"] / slug / "index.html"
-            if path.exists() and checked < 40:
-                html = path.read_text(encoding="utf-8")
-                # no public_url in the shipped mkdocs.yml: the path from the site root, and a note saying so
-                check_qr(html, f"/{rel(vdir)}/{rec['id']}/")
-                assert "网站地址未设置" in html
-                checked += 1
+        if rec.get("resolution_disclosure") and checked < 40:
+            html = record_page(sample_site, vdir, rec["id"])
+            check_qr(html, f"{SITE_URL}{rel(vdir)}/{rec['id']}.html")  # the tests build at SITE_URL
+            assert "网站地址未设置" not in html
+            checked += 1
     vdir, rec = next(records("funds"))
-    check_qr(notice(sample_site, vdir, rec["id"]), f"/{rel(vdir)}/{rec['id']}/")
+    check_qr(record_page(sample_site, vdir, rec["id"]), f"{SITE_URL}{rel(vdir)}/{rec['id']}.html")
     assert checked == 40
 
 
-def test_public_url_makes_the_qr_absolute(project, tmp_path):
+def test_public_url_in_mkdocs_yml_gives_the_address(project, tmp_path):
     config = project / "mkdocs.yml"
     content = config.read_text(encoding="utf-8")
     assert "      data_dir: villages\n" in content
@@ -253,15 +296,15 @@ def test_public_url_makes_the_qr_absolute(project, tmp_path):
                                       "      data_dir: villages\n      public_url: https://gongkai.example.org/cunwu\n"),
                       encoding="utf-8")
     site = tmp_path / "site"
-    done = mkdocs_build(project, site, "--strict")
+    done = subprocess.run([str(Path(shutil.which("mkdocs") or REPO / ".venv/bin/mkdocs")), "build", "--strict", "-f",
+                           str(config), "-d", str(site)], cwd=project, env=env(GONGKAI_SITE_URL=None),
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     vdir, rec = next((v, r) for v, r in records("decisions") if r.get("result_disclosure"))
-    for slug in ("notice", "result-notice"):
-        html = notice(site, vdir, rec["id"], slug)
-        check_qr(html, f"https://gongkai.example.org/cunwu/{rel(vdir)}/{rec['id']}/")
-        assert "网站地址未设置" not in html
-        # printed, not linked: the page still loads nothing from and links nowhere on another host
-        assert all(not url.startswith(("http:", "https:", "//")) for _, url, _ in parse_html(html).links)
+    html = record_page(site, vdir, rec["id"])
+    check_qr(html, f"https://gongkai.example.org/cunwu/{rel(vdir)}/{rec['id']}.html")
+    # printed, not linked: the page still loads nothing from and links nowhere on another host
+    assert all(not url.startswith(("http:", "https:", "//")) for _, url, _ in parse_html(html).links)
 
 
 def test_bad_public_url_stops_the_build(project, tmp_path):
@@ -270,22 +313,22 @@ def test_bad_public_url_stops_the_build(project, tmp_path):
     config.write_text(content.replace("      data_dir: villages\n",
                                       '      data_dir: villages\n      public_url: "javascript:alert(1)"\n'),
                       encoding="utf-8")
-    done = mkdocs_build(project, tmp_path / "site")
+    done = subprocess.run([str(REPO / ".venv/bin/mkdocs"), "build", "-f", str(config), "-d", str(tmp_path / "site")],
+                          cwd=project, env=env(GONGKAI_SITE_URL=None), capture_output=True, text=True, timeout=600)
     assert done.returncode != 0
     assert "public_url" in done.stdout + done.stderr and "网站地址" in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("public_url, site_url, expected", [
-    ("", None, ""),
-    ("", "", ""),
-    ("https://gongkai.example.org", None, "https://gongkai.example.org/"),
-    ("https://gongkai.example.org/cunwu/", "https://other.example.org/", "https://gongkai.example.org/cunwu/"),
-    ("", "https://owner.github.io/gongkai/", "https://owner.github.io/gongkai/"),
-    ("", "http://127.0.0.1:8000/", ""),  # `mkdocs serve` sets site_url to the preview: never print that
-    ("", "http://localhost:8000/gongkai/", ""),
+@pytest.mark.parametrize("given, expected", [
+    ((None, "", None), ""),
+    (("", "https://gongkai.example.org", None), "https://gongkai.example.org/"),
+    (("https://pages.example.org/cunwu", "https://gongkai.example.org/cunwu/", "https://other.example.org/"),
+     "https://pages.example.org/cunwu/"),  # --site-url first
+    (("", "", "https://owner.github.io/gongkai/"), "https://owner.github.io/gongkai/"),
+    (("", "", "http://127.0.0.1:8000/"), "http://127.0.0.1:8000/"),  # `mkdocs serve`: QR codes open the preview
 ])
-def test_site_address(public_url, site_url, expected):
-    assert render.site_address(public_url, site_url) == expected
+def test_site_address(given, expected):
+    assert address.site_address(*given) == expected
 
 
 @pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://example.org/", "https://example.org/a b",
@@ -293,7 +336,7 @@ def test_site_address(public_url, site_url, expected):
                                  "https:///path"])
 def test_site_address_refuses_what_is_not_a_plain_address(bad):
     with pytest.raises(ValueError, match="网站地址"):
-        render.site_address(bad, None)
+        address.site_address(bad)
 
 
 # -- printed by Chromium ---------------------------------------------------------------------------
@@ -322,22 +365,48 @@ def is_size(box: tuple[float, float], size: tuple[float, float]) -> bool:
     return abs(box[0] - size[0]) < 2 and abs(box[1] - size[1]) < 2
 
 
+def pdf_text(pdf: bytes, tmp: Path) -> str:
+    """The printed text, as poppler's pdftotext reads it, without the line breaks of the layout."""
+    (tmp / "notice.pdf").write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(tmp / "notice.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
+def scan_printed(pdf: bytes, tmp: Path) -> list[str]:
+    """Every QR code on the printed pages, scanned from the pages rasterised at 150 dpi (pdftoppm)."""
+    (tmp / "scan.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", str(tmp / "scan.pdf"), str(tmp / "page")], check=True)
+    found = []
+    for pgm in sorted(tmp.glob("page*.pgm")):
+        data = pgm.read_bytes()
+        magic, width, height, maxval, pixels = data.split(maxsplit=4)
+        assert magic == b"P5" and maxval == b"255"
+        w, h = int(width), int(height)
+        codes = zxingcpp.read_barcodes(memoryview(pixels[-w * h:]).cast("B", shape=[h, w]),
+                                       formats=zxingcpp.BarcodeFormat.QRCode)
+        found += [c.text for c in codes]
+    return found
+
+
+def _decision_with(*disclosures: str) -> tuple[Path, dict]:
+    return next((v, r) for v, r in records("decisions") if all(r.get(d) for d in disclosures))
+
+
 def _decision_notices() -> dict[str, str]:
-    """The first village's first decision notice, and the one with the most text in the sample."""
+    """The first decision with a 决议公开, and the one whose notice has the most text in the sample."""
     with_notice = [(v, r) for v, r in records("decisions") if r.get("resolution_disclosure")]
-    first = with_notice[0]
 
     def words(item):
         r = item[1]
         return len(r["title"]) * 3 + len(r.get("summary", "")) + len(r["resolution"].get("summary", ""))
 
-    longest = max(with_notice, key=words)
-    return {"first": f"{rel(first[0])}/{first[1]['id']}/notice/", "longest": f"{rel(longest[0])}/{longest[1]['id']}/notice/"}
+    first, longest = with_notice[0], max(with_notice, key=words)
+    return {"first": f"{rel(first[0])}/{first[1]['id']}.html#jueyi", "longest": f"{rel(longest[0])}/{longest[1]['id']}.html#jueyi"}
 
 
 def _fund_notice() -> str:
     vdir, rec = max(records("funds"), key=lambda item: len(item[1]["entries"]))
-    return f"{rel(vdir)}/{rec['id']}/notice/"
+    return f"{rel(vdir)}/{rec['id']}.html"
 
 
 DECISION_NOTICES = _decision_notices()
@@ -361,10 +430,10 @@ def test_decision_notice_prints_on_one_a4_page_with_its_qr_code(printed, site_ur
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     boxes = pdf_pages(pdf)
     assert len(boxes) == 1 and is_size(boxes[0], A4_PT), boxes
-    qr = page.locator(".gk-qr-img svg")
+    qr = page.locator(".gk-qr-code")
     assert qr.count() == 1 and qr.is_visible()
     box = qr.bounding_box()
-    # at least 30 mm wide on paper (quiet zone included in the SVG), and on the one page
+    # at least 30 mm wide on paper (quiet zone included in the image), and on the one page
     assert box["width"] >= 30 * MM and abs(box["width"] - box["height"]) < 1, box
     assert box["y"] + box["height"] <= A4_AREA[1], box
     assert page.evaluate("document.documentElement.scrollHeight") <= A4_AREA[1] + 1
@@ -372,28 +441,60 @@ def test_decision_notice_prints_on_one_a4_page_with_its_qr_code(printed, site_ur
     assert page.locator(".gk-sign").is_visible()
 
 
-def test_a3_is_the_same_notice_larger(printed, site_url):
+def test_a_printed_notice_scans_to_the_records_full_address_and_reads_as_a_notice(printed, site_url, tmp_path):
+    """The whole way: the page printed by Chromium, the PDF rasterised, the QR code scanned from the
+    paper, and the printed words read back, the stylesheet's among them."""
+    vdir, rec = _decision_with("resolution_disclosure", "result_disclosure")
+    url = f"{SITE_URL}{rel(vdir)}/{rec['id']}.html"
+    for slug, title, words in (("jieguo", f"关于{rec['title']}实施结果的公示", render.LAW["jieguo"]),
+                               ("jueyi", f"关于{rec['title']}的公示", render.LAW["jueyi"])):
+        printed.goto(f"{site_url}{rel(vdir)}/{rec['id']}.html" + ("" if slug == "jieguo" else "#jueyi"))
+        printed.emulate_media(media="print")
+        pdf = printed.pdf(format="A4", prefer_css_page_size=True)
+        folder = tmp_path / slug
+        folder.mkdir()
+        assert scan_printed(pdf, folder) == [url]
+        words_printed = pdf_text(pdf, folder)
+        other = f"关于{rec['title']}{'的公示' if slug == 'jieguo' else '实施结果的公示'}"
+        assert title in words_printed and other not in words_printed  # the one notice, not the other
+        for fixed in (render.LAW["decision"], words, render.LAW["complain"], render.LAW["caption"], render.LAW["seal"]):
+            assert fixed in words_printed, fixed
+        assert "示例数据" in words_printed and "核对码" in words_printed
+        assert "四议两公开" in words_printed and "跳到正文" not in words_printed  # the page's furniture stays off paper
+    vdir, rec = next(records("funds"))
+    printed.goto(f"{site_url}{rel(vdir)}/{rec['id']}.html")
+    printed.emulate_media(media="print")
+    pdf = printed.pdf(format="A4", prefer_css_page_size=True)
+    (tmp_path / "funds").mkdir()
+    assert scan_printed(pdf, tmp_path / "funds") == [f"{SITE_URL}{rel(vdir)}/{rec['id']}.html"]
+    assert render.LAW["funds"] + label(rec["period"]) in pdf_text(pdf, tmp_path / "funds")
+
+
+@pytest.mark.parametrize("address_of", ["decision", "funds"])
+def test_a3_is_the_same_notice_larger(printed, site_url, address_of):
     page = printed
-    page.goto(site_url + DECISION_NOTICES["longest"] + "#a3")
+    target = DECISION_NOTICES["longest"].replace("#jueyi", "#jueyi-a3") if address_of == "decision" else FUND_NOTICE + "#caiwu-a3"
+    page.goto(site_url + target)
     boxes = pdf_pages(page.pdf(format="A4", prefer_css_page_size=True))
-    assert len(boxes) == 1 and is_size(boxes[0], A3_PT), boxes
+    assert boxes and all(is_size(b, A3_PT) for b in boxes), boxes
+    if address_of == "decision":
+        assert len(boxes) == 1
 
 
 def test_screen_furniture_disappears_in_print(printed, site_url):
     page = printed
-    page.goto(site_url + DECISION_NOTICES["first"])
-    assert page.locator(".gk-notice-tools").is_visible()  # on screen: how to print, the way back
-    page.emulate_media(media="print")
-    assert not page.locator(".gk-notice-tools").is_visible()
-    assert page.locator("h1").is_visible() and page.locator(".gk-sample").is_visible()
-    # the record page: site header, navigation and the print links go; the record stays
-    page.goto(site_url + DECISION_NOTICES["first"].removesuffix("notice/"))
-    page.emulate_media(media="screen")
-    furniture = [".gk-top", "nav", ".gk-print-links"]
-    assert all(page.locator(sel).first.is_visible() for sel in furniture)
+    vdir, rec = _decision_with("resolution_disclosure")
+    page.goto(f"{site_url}{rel(vdir)}/{rec['id']}.html")
+    furniture = [".gk-top", "nav", ".gk-print-links", ".gk-steps", ".gk-kind"]
+    assert all(page.locator(sel).first.is_visible() for sel in furniture)  # on screen: the record, how to print it
+    assert page.locator(".gk-sheet").is_visible()  # and its notices, below its steps
     page.emulate_media(media="print")
     assert not any(page.locator(sel).first.is_visible() for sel in furniture)
-    assert page.locator("h1").is_visible()
+    assert page.locator(".gk-sheet h3.gk-notice-title:visible").count() == 1  # one notice on paper, the latest
+    assert page.locator(".gk-sample").first.is_visible()
+    assert page.locator(".gk-notice-end").is_visible()  # the QR code and the seal: paper only
+    page.emulate_media(media="screen")
+    assert not page.locator(".gk-notice-end").is_visible()
 
 
 def test_fund_notice_tables_repeat_headers_and_keep_rows_whole(printed, site_url):
@@ -413,7 +514,7 @@ def test_fund_notice_tables_repeat_headers_and_keep_rows_whole(printed, site_url
     assert page.evaluate("getComputedStyle(document.querySelector('.gk-notice-end')).breakInside") == "avoid"
     pages = pdf_pages(page.pdf(format="A4", prefer_css_page_size=True))
     assert len(pages) >= 2 and all(is_size(b, A4_PT) for b in pages)  # long enough for the header to repeat
-    assert page.locator(".gk-qr-img svg").bounding_box()["width"] >= 30 * MM
+    assert page.locator(".gk-qr-code").bounding_box()["width"] >= 30 * MM
 
 
 @pytest.mark.parametrize("path", [DECISION_NOTICES["first"], FUND_NOTICE])
@@ -427,6 +528,8 @@ def test_notice_on_a_phone_stays_on_this_machine_and_fits(browser, site_url, pat
     assert response is not None and response.status == 200
     assert foreign == [] and errors == []
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
-    page.get_by_role("link", name="← 返回网页版").click()
-    assert page.locator("h1").first.is_visible() and page.url.endswith(path.removesuffix("notice/"))
+    if "#jueyi" in path:  # the notice alone, and the way back to the page
+        assert not page.locator(".gk-steps").is_visible() and page.locator("div.gk-n-jueyi").is_visible()
+        page.get_by_role("link", name="← 返回网页版").click()
+        assert page.locator(".gk-steps").is_visible() and page.url.endswith(path.split("#")[0])
     context.close()

@@ -1,6 +1,7 @@
-"""Open data as a reader gets it: every level's CSV and JSON read with independent tools (the csv
-module, frictionless, jsonschema) and held against the YAML they came from and the figures the
-county and township pages show.
+"""Open data as a reader gets it: each village's own small CSV files and each county's package
+(a ZIP of CSV, JSON and datapackage.json), read with independent tools (zipfile, the csv module,
+frictionless, jsonschema) and held against the YAML they came from and the figures the county and
+township pages show; and no row published more than twice.
 
 The YAML is read with PyYAML's safe loader, not with gongkai's loader, so a mistake in gongkai's
 reading of a file cannot hide itself.
@@ -14,7 +15,9 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,13 +34,19 @@ from gongkai import opendata, render, schema
 DATA = REPO / "villages"
 KINDS = tuple(schema.RECORD_KINDS)
 CSVS = ("decisions", "funds", "funds-entries", "pledges", "completed")
-FILES = {f"{n}.csv" for n in CSVS} | {f"{k}.json" for k in KINDS} | {"datapackage.json"}
+MEMBERS = {f"{n}.csv" for n in CSVS} | {f"{k}.json" for k in KINDS} | {"datapackage.json"}
+OWN = {f"{k}.csv" for k in KINDS}  # a village's own files: every kind, not the ledger
+PLACE = [c.name for c in opendata.LOCATION]
 MONEY = re.compile(r"-?[0-9]+\.[0-9]{2}")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML's own reading, in C when it can
 
 
 def village_dirs(under: Path = DATA) -> list[Path]:
     return sorted(p.parent for p in under.glob("**/village.yml"))
+
+
+def counties() -> list[Path]:
+    return sorted(p.parent for p in DATA.glob("*/county.yml"))
 
 
 @functools.cache
@@ -49,26 +58,35 @@ def yaml_records(vdir: Path, kind: str) -> tuple[dict, ...]:
 
 
 @functools.cache
-def village_code(vdir: Path) -> str:
-    return yaml.load((vdir / "village.yml").read_text(encoding="utf-8"), Loader=LOADER)["code"]
+def code_of(folder: Path, name: str) -> str:
+    return yaml.load((folder / name).read_text(encoding="utf-8"), Loader=LOADER)["code"]
 
 
-def levels() -> list[Path]:
-    """Every data folder: the site's, then each county's, township's and village's, by their place in villages/."""
-    folders = [Path()]
-    folders += sorted(p.parent.relative_to(DATA) for p in DATA.glob("*/county.yml"))
-    folders += sorted(p.parent.relative_to(DATA) for p in DATA.glob("*/*/township.yml"))
-    folders += [v.relative_to(DATA) for v in village_dirs()]
-    return folders
+def read_csv_bytes(raw: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{what}: no UTF-8 BOM"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    header, body = rows[0], rows[1:]
+    assert all(len(r) == len(header) for r in body), what
+    return header, [dict(zip(header, r)) for r in body]
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), f"{path}: no UTF-8 BOM"
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    header, body = rows[0], rows[1:]
-    assert all(len(r) == len(header) for r in body), path
-    return header, [dict(zip(header, r)) for r in body]
+    return read_csv_bytes(path.read_bytes(), str(path))
+
+
+def package_of(site: Path, county: Path) -> Path:
+    return site / county.relative_to(DATA) / "data" / f"cunwu-{county.name}.zip"
+
+
+@functools.cache
+def unpacked(site: Path, county: Path) -> Path:
+    """The county's package unzipped, as a reader who downloads it gets it."""
+    out = site.parent / f"{site.name}-unzipped" / county.name
+    if not out.is_dir():
+        with zipfile.ZipFile(package_of(site, county)) as z:
+            assert z.testzip() is None  # every member's CRC checks
+            z.extractall(out)
+    return out
 
 
 def money(value) -> str:
@@ -76,48 +94,140 @@ def money(value) -> str:
     return f"{Decimal(str(value)):.2f}"
 
 
-def wan(value: Decimal) -> str:
-    return render.wan(value)
+# -- what is published where ------------------------------------------------------------------
 
 
-# -- files and rows -----------------------------------------------------------------------------
+def test_a_village_keeps_its_own_small_files(sample_site):
+    for v in village_dirs():
+        folder = sample_site / v.relative_to(DATA) / "data"
+        assert {p.name for p in folder.iterdir()} == OWN, v
+        for kind in KINDS:
+            header, rows = read_csv(folder / f"{kind}.csv")
+            table = next(t for t in opendata.TABLES if t.name == kind)
+            assert header == [c.name for c in table.columns][len(PLACE):]  # every row is this village's: no place columns
+            assert [r["id"] for r in rows] == [rec["id"] for rec in sorted(
+                yaml_records(v, kind), key=lambda r: (str(_date(kind, r)), r["id"]))], (v, kind)
 
 
-def test_every_level_has_its_files(sample_site):
-    for rel in levels():
-        folder = sample_site / rel / "data"
-        names = {p.name for p in folder.iterdir()} - {"index.html"}  # the site's data/ is also the 开放数据 page
-        assert names == FILES, rel
-        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        assert {r["path"] for r in package["resources"]} == FILES - {"datapackage.json"}, rel
+def _date(kind: str, rec: dict):
+    """The date a record is filed under (opendata orders a village's records by it)."""
+    if kind == "decisions":
+        return (rec.get("three_party") or rec.get("proposal") or {}).get("date") or date.min
+    if kind == "funds":
+        return _period_start(rec["period"])
+    if kind == "pledges":
+        return rec.get("made") or date.min
+    return rec.get("date") or date.min
 
 
-@pytest.mark.parametrize("rel", levels(), ids=lambda p: p.as_posix() or "site")
-def test_csv_rows_equal_the_records_in_the_yaml(sample_site, rel):
-    villages = village_dirs(DATA / rel)
-    folder = sample_site / rel / "data"
-    for kind in KINDS:
-        header, rows = read_csv(folder / f"{kind}.csv")
-        expected = [rec for v in villages for rec in yaml_records(v, kind)]
-        assert len(rows) == len(expected), (rel, kind)
-        assert Counter((r["village_code"], r["id"]) for r in rows) == Counter(
-            (village_code(v), rec["id"]) for v in villages for rec in yaml_records(v, kind))
-    _, entries = read_csv(folder / "funds-entries.csv")
-    expected = [(rec["id"], str(e["date"]), e["voucher"], money(e.get("income", e.get("expense"))))
-                for v in villages for rec in yaml_records(v, "funds") for e in rec["entries"]]
-    got = [(r["id"], r["date"], r["voucher"], r["income"] or r["expense"]) for r in entries]
-    assert Counter(got) == Counter(expected), rel
+def _period_start(period: str) -> date:
+    year, part = period.split("-")
+    month = (int(part[1]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
+    return date(int(year), month, 1)
+
+
+def test_a_county_offers_one_package_and_the_site_only_lists_them(sample_site):
+    for county in counties():
+        package = package_of(sample_site, county)
+        with zipfile.ZipFile(package) as z:
+            assert set(z.namelist()) == MEMBERS
+            assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in z.infolist())
+            assert sum(i.compress_size for i in z.infolist()) * 4 < sum(i.file_size for i in z.infolist())  # compressed
+        assert {p.name for p in package.parent.iterdir()} == {package.name}
+        for township in sorted(p.parent for p in county.glob("*/township.yml")):  # townships publish no rows
+            assert not (sample_site / township.relative_to(DATA) / "data").exists(), township
+    # the site's data/ is the 开放数据 page and the list of the counties' packages, no row of its own
+    site_data = sample_site / "data"
+    assert {p.name for p in site_data.iterdir()} == {"index.html", opendata.PACKAGES}
+    listed = json.loads((site_data / opendata.PACKAGES).read_text(encoding="utf-8"))["packages"]
+    assert [p["path"] for p in listed] == [package_of(sample_site, c).relative_to(sample_site).as_posix() for c in counties()]
+    assert all(p["bytes"] == (sample_site / p["path"]).stat().st_size for p in listed)
+    assert [p["county_code"] for p in listed] == [code_of(c, "county.yml") for c in counties()]
+
+
+def _rows_of(raw: bytes, name: str) -> list[tuple]:
+    """The records (or ledger entries) a published file holds, each as (village, id[, voucher])."""
+    if name.endswith(".json"):
+        doc = json.loads(raw)
+        groups = doc if doc and "records" in doc[0] else [{"village_code": None, "records": doc}]
+        return [(g["village_code"], r["id"]) for g in groups for r in g["records"]]
+    header, rows = read_csv_bytes(raw, name)
+    if name == "funds-entries.csv":
+        return [(r["village_code"], r["id"], r["voucher"]) for r in rows]
+    return [(r.get("village_code"), r["id"]) for r in rows]
+
+
+def test_no_row_is_published_more_than_twice(sample_site):
+    """Every record is in its village's own file and in its county's package, once in each; a ledger
+    entry only in the package (its village shows it on the fund period's page)."""
+    places: Counter = Counter()
+    for path in sample_site.rglob("*"):
+        if path.suffix == ".csv":
+            vdir = DATA / path.parent.parent.relative_to(sample_site)
+            code = code_of(vdir, "village.yml")
+            places.update(("own", code, *row[1:]) for row in _rows_of(path.read_bytes(), path.name))
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    if name != "datapackage.json":
+                        places.update((name.rsplit(".", 1)[1], *row) for row in _rows_of(z.read(name), name))
+        elif path.suffix == ".json" and "data" in path.parts:
+            assert path.name == opendata.PACKAGES, path  # no other open-data JSON: it would repeat rows
+    records = [(code_of(v, "village.yml"), rec["id"]) for v in village_dirs() for k in KINDS for rec in yaml_records(v, k)]
+    entries = [(code_of(v, "village.yml"), p["id"], e["voucher"]) for v in village_dirs()
+               for p in yaml_records(v, "funds") for e in p["entries"]]
+    assert len(records) > 500 and len(entries) > 2000
+    for r in records:
+        # once in the village's file, once in the package (as CSV, and the same row as JSON in it)
+        assert (places[("own", *r)], places[("csv", *r)], places[("json", *r)]) == (1, 1, 1), r
+    for e in entries:
+        assert (places[("own", *e)], places[("csv", *e)]) == (0, 1), e
+    assert sum(places.values()) == 3 * len(records) + len(entries)
+
+
+# -- the package, as frictionless and jsonschema read it ----------------------------------------
+
+
+@pytest.mark.parametrize("county", counties(), ids=lambda p: p.name)
+def test_frictionless_validates_the_package_after_unzipping(sample_site, county):
+    folder = unpacked(sample_site, county)
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
+    rows = {t.name: t.stats["rows"] for t in report.tasks if t.type == "table"}
+    villages = village_dirs(county)
+    assert rows["funds-entries"] == sum(len(p["entries"]) for v in villages for p in yaml_records(v, "funds"))
+    assert rows["decisions"] == sum(len(yaml_records(v, "decisions")) for v in villages)
+    about = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert about["name"] == f"cunwu-{county.name}" and "示例数据" in about["description"]
+    assert all(r["bytes"] == (folder / r["path"]).stat().st_size for r in about["resources"])
+
+
+def test_the_package_rows_equal_the_records_in_the_yaml(sample_site):
+    for county in counties():
+        folder = unpacked(sample_site, county)
+        villages = village_dirs(county)
+        for kind in KINDS:
+            header, rows = read_csv(folder / f"{kind}.csv")
+            assert header[:6] == PLACE
+            assert Counter((r["village_code"], r["id"]) for r in rows) == Counter(
+                (code_of(v, "village.yml"), rec["id"]) for v in villages for rec in yaml_records(v, kind)), (county, kind)
+        _, entries = read_csv(folder / "funds-entries.csv")
+        expected = [(code_of(v, "village.yml"), rec["id"], str(e["date"]), e["voucher"], money(e.get("income", e.get("expense"))))
+                    for v in villages for rec in yaml_records(v, "funds") for e in rec["entries"]]
+        got = [(r["village_code"], r["id"], r["date"], r["voucher"], r["income"] or r["expense"]) for r in entries]
+        assert got == expected  # in the villages' order, each period's entries as written
 
 
 def test_values_are_exact_text(sample_site):
-    header, rows = read_csv(sample_site / "data" / "funds-entries.csv")
+    folder = unpacked(sample_site, counties()[0])
+    header, rows = read_csv(folder / "funds-entries.csv")
     assert header[:8] == ["county_code", "county", "township_code", "township", "village_code", "village", "id", "period"]
     for r in rows:
         assert re.fullmatch(r"[0-9]{12}", r["county_code"]) and re.fullmatch(r"[0-9]{12}", r["village_code"])
         assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", r["date"])
         assert bool(r["income"]) != bool(r["expense"])
         assert MONEY.fullmatch(r["income"] or r["expense"]), r
-    _, periods = read_csv(sample_site / "data" / "funds.csv")
+    _, periods = read_csv(folder / "funds.csv")
     entries: dict[tuple, list] = {}
     for r in rows:
         entries.setdefault((r["village_code"], r["id"]), []).append(r)
@@ -128,7 +238,7 @@ def test_values_are_exact_text(sample_site):
 
 
 def test_nested_fields_are_flattened_with_dotted_names_and_chinese_titles(sample_site):
-    package = json.loads((sample_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads((unpacked(sample_site, counties()[0]) / "datapackage.json").read_text(encoding="utf-8"))
     fields = {f["name"]: f for r in package["resources"] if r["name"] == "decisions" for f in r["schema"]["fields"]}
     assert fields["resolution.agree"]["title"] == "决议·赞成" and fields["resolution.agree"]["type"] == "integer"
     assert fields["budget"]["type"] == "number" and fields["proposal.date"]["type"] == "date"
@@ -151,71 +261,11 @@ def _leaves(spec, prefix=""):
             yield f"{prefix}{f.key}"
 
 
-def test_township_county_and_site_files_are_their_villages_in_order(sample_site):
-    def body(rel: Path, name: str) -> list[list[str]]:
-        return list(csv.reader(io.StringIO((sample_site / rel / "data" / name).read_text(encoding="utf-8-sig"))))[1:]
-
-    for name in (f"{n}.csv" for n in CSVS):
-        for county in sorted(p.parent for p in DATA.glob("*/county.yml")):
-            townships = sorted(p.parent for p in county.glob("*/township.yml"))
-            joined = []
-            for t in townships:
-                rows = [r for v in village_dirs(t) for r in body(v.relative_to(DATA), name)]
-                assert body(t.relative_to(DATA), name) == rows, (t, name)
-                joined += rows
-            assert body(county.relative_to(DATA), name) == joined, (county, name)
-        everything = [r for c in sorted(p.parent for p in DATA.glob("*/county.yml")) for r in body(c.relative_to(DATA), name)]
-        assert body(Path(), name) == everything, name
-
-
-def test_a_site_of_one_county_has_the_countys_files(tmp_path):
-    """With one county the site's download is the county's: the same bytes (linked, not written
-    twice), each level's datapackage.json naming its own level and its files' sizes."""
-    from datetime import date
-
-    from gongkai.check import check_tree
-
-    data = tmp_path / "villages"
-    done = subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", "5", "--years", "2",
-                           "--seed", "4", "--today", BUILD_DATE, str(data)], env=env(), capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    tree = check_tree(data, date.fromisoformat(BUILD_DATE)).tree
-    site = tmp_path / "site"
-    opendata.write_all(site, tree)
-    county = tree.counties[0]
-    for name in FILES - {"datapackage.json"}:
-        assert (site / "data" / name).read_bytes() == (site / county.url / "data" / name).read_bytes(), name
-    # and are the villages' rows, in order
-    rows = lambda rel: list(csv.reader(io.StringIO((site / rel / "data" / "funds-entries.csv").read_text(encoding="utf-8-sig"))))[1:]  # noqa: E731
-    assert rows("") == [r for v in tree.villages for r in rows(v.url)] != []
-    top, own = (json.loads((site / rel / "data" / "datapackage.json").read_text(encoding="utf-8")) for rel in ("", county.url))
-    assert (top["name"], own["name"]) == ("cunwu", f"cunwu-{county.slug}")
-    assert [r["bytes"] for r in top["resources"]] == [r["bytes"] for r in own["resources"]]
-    assert [r["bytes"] for r in top["resources"]] == [(site / "data" / r["path"]).stat().st_size for r in top["resources"]]
-    report = frictionless.validate(str(site / "data" / "datapackage.json"))
-    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
-
-
-# -- independent validators ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("rel", [Path(), Path("nanzhao"), Path("nanzhao/nanhedian"), Path("nanzhao/nanhedian/guoying")],
-                         ids=str)
-def test_frictionless_validates_the_package(sample_site, rel):
-    report = frictionless.validate(str(sample_site / rel / "data" / "datapackage.json"))
-    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
-    rows = {t.name: t.stats["rows"] for t in report.tasks if t.type == "table"}
-    villages = village_dirs(DATA / rel)
-    assert rows["funds-entries"] == sum(len(p["entries"]) for v in villages for p in yaml_records(v, "funds"))
-    assert rows["decisions"] == sum(len(yaml_records(v, "decisions")) for v in villages)
-
-
 def test_frictionless_finds_a_broken_value(sample_site, tmp_path):
-    """The validator is not a rubber stamp: a float in an amount column, a code without its digits fail."""
+    """The validator is not a rubber stamp: a code without its digits, a date as 2024/3/5 fail."""
     folder = tmp_path / "data"
-    folder.mkdir()
-    for name in FILES:
-        (folder / name).write_bytes((sample_site / "data" / name).read_bytes())
+    with zipfile.ZipFile(package_of(sample_site, counties()[0])) as z:
+        z.extractall(folder)
     target = folder / "funds-entries.csv"
     header, rows = read_csv(target)
     rows[0]["village_code"] = rows[0]["village_code"][1:]
@@ -240,33 +290,30 @@ def _validator(kind: str) -> jsonschema.protocols.Validator:
     return cls(published, format_checker=cls.FORMAT_CHECKER)
 
 
-def test_json_downloads_validate_against_the_published_schemas(sample_site):
-    """A village's file is validated; a township's, county's or the site's holds the same lists, in order."""
-    for kind in KINDS:
-        validator = _validator(kind)
-        own = {}
-        for v in village_dirs():
-            doc = json.loads((sample_site / v.relative_to(DATA) / "data" / f"{kind}.json").read_text(encoding="utf-8"))
-            errors = list(validator.iter_errors(doc))
-            assert not errors, (v, kind, errors[0].message, list(errors[0].absolute_path))
-            assert Counter(r["id"] for r in doc) == Counter(r["id"] for r in yaml_records(v, kind))
-            own[v] = doc
-        for rel in levels():
-            if (DATA / rel / "village.yml").exists():
-                continue
-            groups = json.loads((sample_site / rel / "data" / f"{kind}.json").read_text(encoding="utf-8"))
-            villages = village_dirs(DATA / rel)
-            assert [g["village_code"] for g in groups] == [village_code(v) for v in villages], (rel, kind)
-            assert [g.pop("records") for g in groups] == [own[v] for v in villages], (rel, kind)
-            assert all(set(g) == {c.name for c in opendata.LOCATION} for g in groups)
+def test_json_in_the_package_validates_against_the_published_schemas(sample_site):
+    """Each village's records in the package's JSON are a list as the village's YAML is, valid by the
+    JSON Schema the site publishes, under the village's place; the villages in order."""
+    for county in counties():
+        for kind in KINDS:
+            validator = _validator(kind)
+            groups = json.loads((unpacked(sample_site, county) / f"{kind}.json").read_text(encoding="utf-8"))
+            villages = village_dirs(county)
+            assert [g["village_code"] for g in groups] == [code_of(v, "village.yml") for v in villages], (county, kind)
+            for g, v in zip(groups, villages):
+                records = g.pop("records")
+                errors = list(validator.iter_errors(records))
+                assert not errors, (v, kind, errors[0].message, list(errors[0].absolute_path))
+                assert Counter(r["id"] for r in records) == Counter(r["id"] for r in yaml_records(v, kind))
+                assert set(g) == set(PLACE)
 
 
 def test_json_amounts_are_exact_numbers(sample_site):
-    village = village_dirs()[0].relative_to(DATA)
-    raw = (sample_site / village / "data" / "funds.json").read_text(encoding="utf-8")
-    doc = json.loads(raw, parse_float=Decimal)
-    source = {p["id"]: p for p in yaml_records(DATA / village, "funds")}
-    for p in doc:
+    county = counties()[0]
+    raw = (unpacked(sample_site, county) / "funds.json").read_text(encoding="utf-8")
+    village = village_dirs(county)[0]
+    group = json.loads(raw, parse_float=Decimal)[0]
+    source = {p["id"]: p for p in yaml_records(village, "funds")}
+    for p in group["records"]:
         assert f"{p['closing_balance']:.2f}" == money(source[p["id"]]["closing_balance"])
         for e, y in zip(p["entries"], source[p["id"]]["entries"], strict=True):
             amount = e.get("income", e.get("expense"))
@@ -275,68 +322,114 @@ def test_json_amounts_are_exact_numbers(sample_site):
 
 
 def test_json_schema_check_can_fail(sample_site):
-    village = village_dirs()[0].relative_to(DATA)
-    doc = json.loads((sample_site / village / "data" / "decisions.json").read_text(encoding="utf-8"))
+    group = json.loads((unpacked(sample_site, counties()[0]) / "decisions.json").read_text(encoding="utf-8"))[0]
+    doc = group["records"]
     doc[0]["budget"] = "12000"
     doc[0]["where"] = "here"
     assert len(list(_validator("decisions").iter_errors(doc))) == 2
 
 
+def test_a_county_of_its_own_has_its_package_at_its_root_and_the_same_bytes_each_time(tmp_path):
+    """A county built as a site of its own (its folder is the site's root) offers its package at
+    data/; the same data and build date give the same bytes."""
+    from gongkai.check import check_tree
+
+    data = tmp_path / "villages"
+    done = subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", "5", "--years", "2",
+                           "--seed", "4", "--today", BUILD_DATE, str(data)], env=env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    slug = next(data.glob("*/county.yml")).parent.name
+    tree = check_tree(data, date.fromisoformat(BUILD_DATE), only=slug).tree
+    made = []
+    for n in (1, 2):
+        site = tmp_path / f"site{n}"
+        opendata.write_all(site, tree, date.fromisoformat(BUILD_DATE))
+        package = site / "data" / f"cunwu-{slug}.zip"
+        made.append(package.read_bytes())
+        assert {p.name for p in (site / "data").iterdir()} == {package.name}
+    assert made[0] == made[1]
+    with zipfile.ZipFile(io.BytesIO(made[0])) as z:
+        assert z.testzip() is None and set(z.namelist()) == MEMBERS
+        assert all(i.date_time[:3] == (2026, 11, 22) for i in z.infolist())  # dated by the build, not the clock
+
+
 # -- the pages ------------------------------------------------------------------------------------
 
 
-def _sums(folder: Path, year: int | None = None) -> tuple[int, Decimal, Decimal, Decimal, int]:
-    """(finance year, income and expense in it, completed cost, completed count) from a level's CSVs.
+def _sums(rows: dict[str, list[dict]], year: int | None = None) -> tuple[int, Decimal, Decimal, Decimal, int]:
+    """(finance year, income and expense in it, completed cost, completed count) from rows of the package.
     The finance year is the latest with a period, unless given (a table row shows its area's year)."""
-    _, periods = read_csv(folder / "funds.csv")
-    year = year or max(int(p["period"][:4]) for p in periods)
-    _, entries = read_csv(folder / "funds-entries.csv")
+    year = year or max(int(p["period"][:4]) for p in rows["funds"])
+    entries = rows["funds-entries"]
     income = sum((Decimal(r["income"]) for r in entries if r["income"] and r["period"].startswith(f"{year}-")), Decimal(0))
     expense = sum((Decimal(r["expense"]) for r in entries if r["expense"] and r["period"].startswith(f"{year}-")), Decimal(0))
-    _, done = read_csv(folder / "completed.csv")
+    done = rows["completed"]
     return year, income, expense, sum((Decimal(r["cost"]) for r in done if r["cost"]), Decimal(0)), len(done)
 
 
-def test_area_page_totals_equal_the_sums_of_the_csvs(sample_site):
-    areas = [p.parent for p in DATA.glob("*/county.yml")] + [p.parent for p in DATA.glob("*/*/township.yml")]
-    for area in areas:
-        rel = area.relative_to(DATA)
-        page = text((sample_site / rel / "index.html").read_text(encoding="utf-8"))
-        year, income, expense, cost, done = _sums(sample_site / rel / "data")
-        assert f"办结事项 {done} 项、共 {wan(cost)}；{year} 年收入 {wan(income)}，支出 {wan(expense)}。" in page, rel
-        for part in sorted(p for p in area.iterdir() if p.is_dir()):  # each row of the table: a township or village
-            name = yaml.safe_load(next(part.glob("*.yml")).read_text(encoding="utf-8"))["name"]
-            _, i, x, _, _ = _sums(sample_site / rel / part.name / "data", year)
-            row = rf"{re.escape(name)} ([0-9]+ ){{1,2}}{re.escape(wan(i))} {re.escape(wan(x))} "
-            assert re.search(row, page), (rel, part.name, wan(i), wan(x))
+def test_area_page_totals_equal_the_sums_of_the_package(sample_site):
+    for county in counties():
+        folder = unpacked(sample_site, county)
+        tables = {n: read_csv(folder / f"{n}.csv")[1] for n in CSVS}
+
+        def rows_of(key: str, code: str | None) -> dict[str, list[dict]]:
+            return {n: [r for r in rs if code is None or r[key] == code] for n, rs in tables.items()}
+
+        for area, key, code in [(county, None, None)] + [(t.parent, "township_code", code_of(t.parent, "township.yml"))
+                                                        for t in sorted(county.glob("*/township.yml"))]:
+            rel = area.relative_to(DATA)
+            page = text((sample_site / rel / "index.html").read_text(encoding="utf-8"))
+            year, income, expense, cost, done = _sums(rows_of(key, code))
+            assert f"办结事项 {done} 项、共 {render.wan(cost)}；{year} 年收入 {render.wan(income)}，支出 {render.wan(expense)}。" in page, rel
+            for part in sorted(p for p in area.iterdir() if p.is_dir()):  # each row of the table: a township or village
+                name_file = next(part.glob("*.yml"))
+                part_key = "township_code" if name_file.name == "township.yml" else "village_code"
+                name = yaml.safe_load(name_file.read_text(encoding="utf-8"))["name"]
+                _, i, x, _, _ = _sums(rows_of(part_key, code_of(part, name_file.name)), year)
+                row = rf"{re.escape(name)} ([0-9]+ ){{1,2}}{re.escape(render.wan(i))} {re.escape(render.wan(x))} "
+                assert re.search(row, page), (rel, part.name, render.wan(i), render.wan(x))
 
 
-def _download_links(html: str) -> set[str]:
-    return {url for tag, url, _ in parse(html).links if tag == "a" and url.startswith("data/")}
+def _links(html: str) -> set[str]:
+    return {url for tag, url, _ in parse(html).links if tag == "a"}
 
 
-def test_area_pages_link_every_download(sample_site):
-    for area in [p.parent for p in DATA.glob("*/county.yml")] + [p.parent for p in DATA.glob("*/*/township.yml")]:
-        rel = area.relative_to(DATA)
-        html = (sample_site / rel / "index.html").read_text(encoding="utf-8")
-        assert _download_links(html) == {f"data/{n}" for n in FILES}, rel
-        explained = [url for tag, url, _ in parse(html).links if tag == "a" and url.endswith("data/") and url.startswith("../")]
-        assert explained and (sample_site / rel / explained[0] / "index.html").resolve().is_file()
+def test_pages_link_their_downloads_and_every_link_opens_a_file(sample_site):
+    for county in counties():
+        package = package_of(sample_site, county)
+        areas = [county] + sorted(p.parent for p in county.glob("*/township.yml"))
+        for area in areas:  # a county's and a township's page: the county's package
+            page = sample_site / area.relative_to(DATA) / "index.html"
+            links = {u for u in _links(page.read_text(encoding="utf-8")) if u.endswith(".zip")}
+            assert links and {(page.parent / u).resolve() for u in links} == {package.resolve()}, area
+        for v in village_dirs(county):  # a board: its own four files and the county's package
+            page = sample_site / v.relative_to(DATA) / "index.html"
+            links = {u for u in _links(page.read_text(encoding="utf-8")) if u.endswith((".csv", ".zip"))}
+            assert {u for u in links if u.endswith(".csv")} == {f"data/{n}" for n in OWN}, v
+            assert all((page.parent / u).resolve().is_file() for u in links)
+            assert any((page.parent / u).resolve() == package.resolve() for u in links)
+            explained = [u for u in _links(page.read_text(encoding="utf-8")) if u.endswith("data/")]
+            assert explained and (page.parent / explained[0] / "index.html").resolve().is_file()
 
 
 def test_downloads_partial_links_the_files_written(sample_site):
-    html = render._env.get_template("_downloads.html").render(data_page="../../../data/")
-    village = village_dirs()[0].relative_to(DATA)
-    assert _download_links(html) == {f"data/{p.name}" for p in (sample_site / village / "data").iterdir()}
+    village = village_dirs()[0]
+    from gongkai.check import check_tree
+
+    tree = check_tree(DATA, date.fromisoformat(BUILD_DATE)).tree
+    v = next(x for x in tree.villages if x.slug == village.name)
+    html = render._env.get_template("_downloads.html").render(data_page="../../../data/", village=v, county=v.county,
+                                                               package="../../../" + opendata.package_url(v.county))
+    assert {u for u in _links(html) if u.startswith("data/")} == {
+        f"data/{p.name}" for p in (sample_site / village.relative_to(DATA) / "data").iterdir()}
 
 
-def test_data_page_documents_every_column(sample_site):
+def test_data_page_documents_every_column_and_links_every_package(sample_site):
     page = text((sample_site / "data" / "index.html").read_text(encoding="utf-8"))
     for table in opendata.TABLES:
         assert f"{table.name}.csv" in page
         for c in table.columns:
             assert f"{c.name} {c.title} {c.type}" in page, (table.name, c.name)
     html = (sample_site / "data" / "index.html").read_text(encoding="utf-8")
-    links = {url for tag, url, _ in parse(html).links if tag == "a" and "data/" in url and "." in url.rsplit("/", 1)[-1]}
-    assert {u.rsplit("/", 1)[-1] for u in links} == FILES
-    assert all((sample_site / "data" / u).resolve().is_file() for u in links)
+    packages = {(sample_site / "data" / u).resolve() for u in _links(html) if u.endswith(".zip")}
+    assert packages == {package_of(sample_site, c).resolve() for c in counties()}

@@ -30,6 +30,7 @@ from gongkai.check import check_tree
 from gongkai.diagnostics import CODES, Diagnostic
 from gongkai.examples import BASE, FILES
 from gongkai.load import Node, parse, read_source
+from conftest import SITE_URL
 from tinytree import DECISION, FUNDS, PLEDGES, VILLAGE, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -430,18 +431,20 @@ def build(root: Path, source: str, target: str, text: str) -> Path:
     return data
 
 
-_PAGE_PATH = re.compile(r"(?:[a-z0-9-]+/)+index\.html")
+# a folder's index.html, or a record's page beside its village's board (<village>/<id>.html)
+_PAGE_PATH = re.compile(r"(?:[a-z0-9-]+/)+[a-z0-9-]+\.html")
 
 
 def render_everything(result, data: Path) -> list[str]:
     """Every page that does not need MkDocs: village boards, record pages, kiosk pages, area fragments."""
-    ctx = render.Context(result.tree, TODAY, str(data.parent))
+    ctx = render.Context(result.tree, TODAY, str(data.parent), SITE_URL)  # published: QR codes carry full addresses
     pages = []
-    for rel, html in render.lean_pages(ctx):
+    seen: set[str] = set()
+    for rel, html in [*render.lean_pages(ctx), *kiosk.pages(ctx, kiosk.Settings(), "0" * 16)]:  # + the touch screens'
         assert _PAGE_PATH.fullmatch(rel), f"unsafe page path {rel!r}"
-        pages.append(html)
-    for rel, html in kiosk.pages(ctx, kiosk.Settings(), "0" * 16):  # the touch screens' pages
-        assert _PAGE_PATH.fullmatch(rel), f"unsafe page path {rel!r}"
+        # a record's page is a file beside its village's board: two pages at one path, and one is lost
+        assert rel not in seen, f"two pages at {rel!r}: the second overwrites the first"
+        seen.add(rel)
         pages.append(html)
     pages += [render.area_fragment(a, ctx) for a in result.tree.counties + result.tree.townships]
     pages.append(render.directory_fragment(ctx))
@@ -479,5 +482,6 @@ def test_mutated_files_never_crash_the_checker(tmp_path_factory, case):
 @given(mutated_trees(mutations=VALID_MUTATIONS, max_mutations=3))
 @example(("tiny", "decisions", DECISION.replace("budget: 120000.00", "budget: 1" + "0" * 30)))  # was InvalidOperation in wan()
 @example(("tiny", "pledges", PLEDGES.replace("- id: p-2024-01", '- id: "p-2024-01\\n"')))  # was a page path with a line end
+@example(("tiny", "pledges", PLEDGES.replace("- id: p-2024-01", "- id: index")))  # its page would be the village's board
 def test_valid_mutated_trees_render(tmp_path_factory, case):
     check_and_render(tmp_path_factory, case)

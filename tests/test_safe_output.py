@@ -286,8 +286,9 @@ class Scan(HTMLParser):
         if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
             self.csp.append(a.get("content") or "")
         if tag == "script":
-            # a kiosk page's script is fetched as kiosk.js?v=<the build's version>, a hash of the data: the same script
-            self._script = [re.sub(r"\?v=[0-9a-f]{16}$", "?v=", a.get("src") or "") or None, a.get("type"), ""]
+            # scripts are named by their content (assets/gongkai/kiosk.<hash>.js), never by the data:
+            # a hostile build must fetch exactly the harmless build's scripts
+            self._script = [a.get("src") or None, a.get("type"), ""]
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
@@ -525,10 +526,18 @@ def _pages(sample_site: Path) -> dict[str, str]:
     out = {"home": "", "explainer": "siyi-liangkai/", "guide": "guide/", "codes": "guide/check/", "404": "404.html",
            "county": f"{county}/", "township": f"{county}/{township}/", "village": f"{rel}/"}
     for kind in schema.RECORD_KINDS:
-        out[kind] = f"{rel}/{_first_id(sorted((village / kind).glob('*.yml'))[-1])}/"
-    for notice in ("notice", "result-notice"):
-        found = sorted(sample_site.glob(f"*/*/*/*/{notice}/index.html"))
-        out[notice] = found[0].parent.relative_to(sample_site).as_posix() + "/"
+        out[kind] = f"{rel}/{_first_id(sorted((village / kind).glob('*.yml'))[-1])}.html"
+    # A record page is its own printed notice (公示): the address that names a notice shows it alone
+    # on screen (#jueyi 决议公开, #jieguo 实施结果公开; a fund period's page is its notice, #caiwu-a3 on A3).
+    records = sorted(sample_site.glob("*/*/*/*.html"))
+    for name, part in (("jueyi", "gk-n-jueyi"), ("jieguo", "gk-n-jieguo")):
+        found = [p for p in records if f'class="gk-n {part}"' in p.read_text(encoding="utf-8")]
+        assert found, f"no decision page of the sample has its {name} notice"
+        out[f"notice-{name}"] = f"{found[0].relative_to(sample_site).as_posix()}#{name}"
+    out["notice-caiwu-a3"] = out["funds"] + "#caiwu-a3"
+    duban = sorted(sample_site.glob("*/*/*/duban/index.html"))
+    assert duban, "the sample has villages with overdue pledges: some village must have a 督办单"
+    out["duban"] = duban[0].parent.relative_to(sample_site).as_posix() + "/"
     return out
 
 
@@ -610,7 +619,9 @@ def test_live_reload_still_runs_in_the_preview(browser, tmp_path):
     # `mkdocs serve` adds its own inline script to every page; the hook lets that one run, by hash
     with mkdocs_serve(tiny_project(tmp_path / "project")) as base:
         context = browser.new_context()
-        for url in ("", FILES["township"].rsplit("/", 1)[0] + "/", FILES["village"].rsplit("/", 1)[0] + "/"):
+        village = FILES["village"].rsplit("/", 1)[0] + "/"
+        decision = yaml.safe_load(BASE["decisions"])[0]["id"]
+        for url in ("", FILES["township"].rsplit("/", 1)[0] + "/", village, f"{village}{decision}.html"):
             page = context.new_page()
             errors = _watch(page)
             page.goto(base + url, wait_until="load")

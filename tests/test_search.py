@@ -13,7 +13,7 @@ from conftest import BUILD_DATE, REPO
 from gongkai import search
 from gongkai.check import check_tree
 from gongkai.model import Decision
-from gongkai.render import lean_pages, Context
+from gongkai.render import lean_pages, record_url, Context
 
 ZWSP = "\u200b"
 # Issue "A whole county in seconds": 300 villages x 5 years is about 42,000 records and the
@@ -46,12 +46,14 @@ def plain(s: str) -> str:
 
 def test_every_board_and_record_is_indexed_once(tree, index):
     ctx = Context(tree, date_of_build(), str(REPO))
-    pages = {path.removesuffix("index.html") for path, _ in lean_pages(ctx) if path.count("/") <= 4}
-    pages = {p for p in pages if not p.endswith(("notice/", "result-notice/", "duban/"))}
+    # boards (<village>/) and record pages (<village>/<id>.html); a 督办单 is for the township, not a search
+    pages = {path.removesuffix("index.html") for path, _ in lean_pages(ctx) if not path.endswith("/duban/index.html")}
     located = [d["location"] for d in index["docs"]]
     for page in pages:
         assert located.count(page) == 1, page
     assert len(pages) == len(tree.villages) + sum(1 for v in tree.villages for r in v.records() if r.id)
+    assert {record_url(v, r) for v in tree.villages for r in v.records() if r.id} <= pages
+    assert not [loc for loc in located if "/duban/" in loc or loc.endswith("/index.html")]
 
 
 def test_titles_and_summaries_are_found_ledger_rows_are_not(tree, index):
@@ -61,7 +63,7 @@ def test_titles_and_summaries_are_found_ledger_rows_are_not(tree, index):
         board = by_location[village.url]
         assert plain(board["title"]) == f"{village.name}村务公开栏"
         for rec in village.records():
-            doc = by_location[f"{village.url}{rec.id}/"]
+            doc = by_location[record_url(village, rec)]
             if isinstance(rec, Decision):
                 assert plain(doc["title"]) == rec.title
                 if rec.summary:
@@ -97,7 +99,9 @@ def test_text_from_yaml_is_escaped_in_the_index():
 def test_index_stays_within_its_budget(tree, index, sample_site):
     raw = (sample_site / "search" / "search_index.json").read_bytes()
     whole = len(gzip.compress(raw, 9))
-    records = [d for d in index["docs"] if any(d["location"] == f"{v.url}{r.id}/" for v in tree.villages for r in v.records())]
+    pages = {record_url(v, r) for v in tree.villages for r in v.records() if r.id}
+    records = [d for d in index["docs"] if d["location"] in pages]
+    assert len(records) == len(pages)
     per_record = len(gzip.compress(json.dumps(records, ensure_ascii=False).encode(), 9)) / len(records)
     print(f"search index: {len(raw):,} bytes, {whole:,} gzipped; {per_record:.1f} bytes gzipped per record")
     assert whole <= SAMPLE_INDEX_BUDGET
@@ -132,7 +136,7 @@ def test_a_villager_finds_the_board_by_the_village_name(browser, site_url, tree,
     found = _search(page, village.name)
     assert found[0] == site_url + village.url
     found = _search(page, decision.title)
-    assert site_url + f"{village.url}{decision.id}/" in found[:3]
+    assert site_url + record_url(village, decision) in found[:3]
     assert foreign == []
     context.close()
 

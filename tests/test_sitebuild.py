@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import gongkai
+from conftest import SITE_URL, gongkai
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
@@ -22,7 +23,10 @@ def test_a_failed_build_leaves_the_last_site_alone(project):
     assert "网站已生成" in done.stdout
     site = project / "site"
     before = snapshot(site)
-    assert "index.html" in before and any(k.endswith("/notice/index.html") for k in before)
+    # the whole site: the home page, and the villages' record pages, each with its printable notice
+    notices = [k for k, v in before.items()
+               if re.fullmatch(r"(?:[a-z0-9-]+/){3}d-\d{4}-\d{2}\.html", k) and b'<section class="gk-sheet"' in v]
+    assert "index.html" in before and len(notices) > 10, sorted(before)[:20]
 
     # strict mode aborts only after MkDocs has written every page: here the broken link is such a warning
     (project / "content" / "extra.md").write_text("# 新页面\n\n[坏链接](no-such-page.md)\n", encoding="utf-8")
@@ -57,6 +61,7 @@ def test_a_build_failing_while_the_villages_are_made_stops_them(project, monkeyp
                       encoding="utf-8")
     monkeypatch.setenv("GONGKAI_BUILD_DATE", "2026-11-22")
     monkeypatch.setenv("GONGKAI_JOBS", "2")
+    monkeypatch.setenv("GONGKAI_SITE_URL", SITE_URL)  # as every build has one
     site = project / "site"
     try:
         with pytest.raises(RuntimeError, match="a broken hook"):

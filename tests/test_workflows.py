@@ -309,7 +309,7 @@ def test_publish_builds_the_counties_as_a_matrix():
     assert lister in needs(county_job)
     assert strategy["matrix"]["county"] == f"${{{{ fromJSON(needs.{lister}.outputs.list) }}}}"
     # the county reaches the scripts through the environment, never pasted into them
-    assert county_job["env"]["COUNTY"] == "${{ matrix.county }}"
+    assert county_job["env"]["COUNTY"] == "${{ matrix.county.county }}"
     for job in jobs.values():
         for line in run_lines(job):
             assert "${{" not in line, line
@@ -323,3 +323,46 @@ def test_publish_builds_the_counties_as_a_matrix():
         for step in job.get("steps", []):
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False, name
+
+
+def test_publish_passes_the_pages_address_to_every_county_and_the_portal():
+    """The address comes from the Pages configuration (actions/configure-pages) and reaches every
+    build, so that QR codes, feeds and sitemaps carry full URLs; a strict build without it fails."""
+    wf = load("publish.yml")
+    jobs = wf["jobs"]
+    lister_name, lister = next((n, j) for n, j in jobs.items() if any("gongkai counties" in l for l in run_lines(j)))
+    pages = next(s for s in lister["steps"] if s.get("uses", "").startswith("actions/configure-pages@"))
+    listing = next(s for s in lister["steps"] if "gongkai counties" in s.get("run", ""))
+    assert listing["env"]["PAGES_URL"] == f"${{{{ steps.{pages['id']}.outputs.base_url }}}}"
+    assert '--site-url "$PAGES_URL"' in listing["run"] and "--plan" in listing["run"]
+    assert lister["permissions"].get("pages") == "read"
+    builds = [(n, j) for n, j in jobs.items() if any("gongkai build" in l for l in run_lines(j))]
+    assert len(builds) == 2  # the counties' matrix and the portal
+    for name, job in builds:
+        assert job["env"]["SITE_URL"] == f"${{{{ needs.{lister_name}.outputs.url }}}}", name
+        assert all('--site-url "$SITE_URL"' in l for l in run_lines(job) if "gongkai build" in l), name
+
+
+def test_publish_delivers_counties_with_their_own_address_apart():
+    """A province: a county with an address of its own is its own deployment (its Pages repository
+    or its server), never a folder of the portal's; no deployment grows with the counties."""
+    wf = load("publish.yml")
+    jobs = wf["jobs"]
+    lister_name = next(n for n, j in jobs.items() if any("gongkai counties" in l for l in run_lines(j)))
+    deliver = next(j for j in jobs.values() if any("gongkai deploy" in l for l in run_lines(j)))
+    assert deliver["strategy"]["matrix"]["county"] == f"${{{{ fromJSON(needs.{lister_name}.outputs.own) }}}}"
+    assert "--own" in "\n".join(run_lines(jobs[lister_name]))
+    assert deliver["if"] == f"needs.{lister_name}.outputs.own != '[]'"
+    assert deliver["permissions"] == {}  # it writes elsewhere, with its own secrets, never to this repository
+    steps = {s["name"]: s for s in deliver["steps"] if "run" in s}
+    assert any("git push" in s["run"] and "gh-pages" in s["run"] for s in steps.values())
+    assert any("rsync" in s["run"] and "gongkai deploy" in s["run"] for s in steps.values())
+    # the assembled Pages site leaves them out (gongkai assemble reads mkdocs.yml's counties)
+    assemble = next(j for j in jobs.values() if any("gongkai assemble" in l for l in run_lines(j)))
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in assemble["steps"])
+
+
+def test_the_pr_check_builds_strictly_with_an_address():
+    wf = load("pr.yml")
+    builds = [l for job in wf["jobs"].values() for l in run_lines(job) if "gongkai build" in l]
+    assert builds and all("--strict" in l and "--site-url" in l for l in builds)

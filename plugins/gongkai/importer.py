@@ -446,6 +446,10 @@ def import_funds(source: Path, vdir: Path, opts: Options, today: date) -> tuple[
     read = [r for r in read if r is not None and not r.total]
     if not read:
         return None, [Problem(header_row, "表头下面没有明细", "检查是不是选错了文件或工作表")]
+    # a county's package holds every village's ledger: this village's rows are taken, the others left
+    others = [r for r in read if r.village_code and village.code and r.village_code != village.code]
+    if others and len(others) < len(read):
+        read = [r for r in read if r not in others]
     records = build_periods(read, village, opts, today, problems)
     if problems:
         return None, sorted(problems, key=lambda p: p.row)
@@ -464,6 +468,8 @@ def import_funds(source: Path, vdir: Path, opts: Options, today: date) -> tuple[
     notes = [f"没有用到的列：{'、'.join(unused)}"] if unused else []
     if totals:
         notes.append(f"跳过了合计、结转等没有凭证号的行：第 {'、'.join(map(str, totals))} 行")
+    if others and records:
+        notes.append(f"文件里其他村的 {len(others)} 行明细没有导入（只导入区划代码 {village.code} 的{village.name}的明细）")
     if not (opts.reviewed and opts.published):
         notes.append(f"审核日期和公开日期先填了 {opts.reviewed or today} 和 {opts.published or today}，不对就改")
     return Imported(records, list(additions), notes), []

@@ -393,6 +393,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if what == "codes":
             return render.codes_page()
         if what == "columns":
-            doc = opendata.columns_doc("../" * page.url.count("/"))
-            return shard.portal_downloads(self.context, "../" * page.url.count("/"), doc) if self.portal else doc
+            prefix = "../" * page.url.count("/")
+            if self.portal:  # the packages are in the counties' own sites
+                return shard.portal_downloads(self.context, prefix, opendata.columns_doc(prefix))
+            return opendata.columns_doc(prefix, self.result.tree.counties)
         raise PluginError(f"{page.file.src_uri}: 不认识的标记 gongkai:{what}")

@@ -21,6 +21,7 @@ five years is streamed, never held in memory. Does not import MkDocs.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -471,16 +472,15 @@ def _name(url: str) -> str:
 # -- the documentation of the columns ---------------------------------------------------------
 
 
-def columns_doc(prefix: str = "") -> str:
-    """Markdown for the 开放数据 page: the site's downloads, then every file's columns.
-    `prefix` leads from the page to the site's root."""
-    here = f"{prefix}{FOLDER}/"
-    links = [f'<a href="{here}{t.name}.csv">{t.title}（{t.name}.csv）</a>' for t in TABLES]
-    links += [f'<a href="{here}{k}.json">{s.label}（{k}.json）</a>' for k, s in schema.RECORD_KINDS.items()]
-    links.append(f'<a href="{here}{DESCRIPTOR}">数据包说明（{DESCRIPTOR}）</a>')
-    out = ["全部村的数据：", "", *[f"- {link}" for link in links], ""]
+def columns_doc(prefix: str = "", counties: Iterable = ()) -> str:
+    """Markdown for the 开放数据 page: each county's package, then every file's columns.
+    `prefix` leads from the page to the site's root; `counties`: those whose packages this site has."""
+    links = [f'- <a href="{prefix}{package_url(c)}">{html.escape(c.name or c.slug)}全部村的数据包（{package_name(c)}）</a>'
+             for c in counties]
+    out = (["每个县的全部数据：", "", *links, ""] if links else [])
     for t in TABLES:
-        out += [f"### {t.title}：`{t.name}.csv`", "", f"{t.description}。", "",
+        where = "每个县的数据包里" + ("；每个村的 data/ 里是本村的（不含前六列地点）" if t in VILLAGE_TABLES else "（村的 data/ 里没有）")
+        out += [f"### {t.title}：`{t.name}.csv`", "", f"{t.description}。{where}。", "",
                 "| 列名 | 中文名 | 类型 | 说明 |", "| --- | --- | --- | --- |"]
         for c in t.columns:
             need = "必填；" if c.required else ""

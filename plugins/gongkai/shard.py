@@ -119,8 +119,7 @@ def portal_downloads(ctx: render.Context, prefix: str, columns_doc: str) -> str:
         links.append(f'- <a href="{home}#downloads">{html.escape(c.name or c.slug)}的数据</a>'
                      f'（<a href="{home}{opendata.FOLDER}/{opendata.package_name(c)}">全县数据包 ZIP</a>）')
     head = "每个县的数据在这个县的网站上（县页面最下面的“数据下载”）：\n\n" + "\n".join(links) + "\n"
-    _, _, columns = columns_doc.partition("\n### ")
-    return head + ("\n### " + columns if columns else "")
+    return head + "\n" + columns_doc
 
 
 # -- a county's own site ------------------------------------------------------------------------
