@@ -58,10 +58,11 @@ $(NODE_STAMP): tools/package.json tools/package-lock.json $(SYSTEM_STAMP)
 test: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
-# County-scale benchmarks (issue: a whole county in seconds): medians of repeated runs, per size.
-BENCH_SIZES ?= 50,100,300,500,600
+# County-scale benchmarks: time, memory, bytes and files of a county's published site per size, and
+# Hugo (Debian's) on the same data in the same run; medians of repeated runs.
+BENCH_SIZES ?= 50,100,300,500,700
 BENCH_REPEAT ?= 3
-bench: $(STAMP)
+bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
 
 clean:

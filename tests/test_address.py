@@ -154,3 +154,26 @@ def test_a_wrong_county_address_is_refused_in_words(project, tmp_path, setting, 
     done = build(project, tmp_path / "site", "--strict")
     assert done.returncode != 0 and words in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr and not (tmp_path / "site").exists()
+
+
+def test_the_guides_configuration_for_three_counties_is_what_the_build_reads(project):
+    """content/guide/sharding.md shows the configuration of a province of three counties: it is
+    valid, and gives each county its own site and its own deployment."""
+    guide = (REPO / "content" / "guide" / "sharding.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(plugins:\n.*?)```", guide, re.S)[1]
+    import yaml
+
+    shown = yaml.safe_load(block)
+    gongkai_options = next(p["gongkai"] for p in shown["plugins"] if isinstance(p, dict) and "gongkai" in p)
+    config = project / "mkdocs.yml"
+    content = config.read_text(encoding="utf-8")
+    counties = yaml.safe_dump({"counties": gongkai_options["counties"]}, allow_unicode=True)
+    config.write_text(content.replace("      data_dir: villages\n", "      data_dir: villages\n"
+                                      + "".join(f"      {line}\n" for line in counties.splitlines())), encoding="utf-8")
+    done = gongkai("counties", "--json", "--plan", "--own", "--config-file", str(config), cwd=project)
+    assert done.returncode == 0, done.stderr
+    plan = {p["county"]: p for p in json.loads(done.stdout)}
+    assert set(plan) == {p.parent.name for p in (REPO / "villages").glob("*/county.yml")}  # the sample's three
+    kinds = sorted(p["deploy"].split(":")[0] for p in plan.values())
+    assert kinds == ["", "github", "ssh"]  # one of each way the guide explains
+    assert all(p["own"] and p["url"].startswith("https://") for p in plan.values())

@@ -15,7 +15,7 @@ from conftest import SITE_URL, copy_project, env
 from gongkai.check import check_tree
 from gongkai.compliance import missing_funds, village_report
 from gongkai.examples import BASE, VILLAGE_DIR, write_tree
-from htmltext import text as text_of
+from htmltext import parse, text as text_of
 
 TODAY = date(2024, 11, 20)  # Q3 2024 was due on 2024-10-15 (15 days' grace): 36 days late
 RESULT = """\
@@ -106,6 +106,17 @@ def test_township_dashboard_lists_both_with_days_late_and_nothing_else(site):
     assert "北庄村" in page and "修通村东惠民路" in page and "逾期 20 天" in page
     assert len(re.findall(r"逾期 \d+ 天", page)) == 2  # the two problems, and no other
     assert "东湾村" in page and "没有发现问题" in page
+    # the late pledge is a link to its record's page, and every link of the page opens a page of the site
+    html = (site / "nanzhao" / "nanhedian" / "ducha" / "index.html").read_text(encoding="utf-8")
+    where = site / "nanzhao" / "nanhedian" / "ducha"
+    opened = {}
+    for tag, url, _ in parse(html).links:
+        if tag == "a" and "://" not in url and not url.startswith("#"):
+            path = (where / url.split("#")[0]).resolve()
+            opened[url] = path / "index.html" if path.is_dir() else path
+    pledge = (site / "nanzhao" / "nanhedian" / "beizhuang" / "p-2024-01.html").resolve()
+    assert pledge.is_file() and pledge in opened.values(), [u for u in opened if "beizhuang" in u]
+    assert not [u for u, path in opened.items() if not path.is_file()], "broken links"
     other = text_of((site / "nanzhao" / "yunyang" / "ducha" / "index.html").read_text(encoding="utf-8"))
     assert not re.search(r"逾期 \d+ 天", other) and "西湾村" in other and "龙王庙村" not in other
 

@@ -220,6 +220,8 @@ def test_every_village_township_county_and_the_site_has_a_valid_feed(site):
         assert days == sorted(days, reverse=True), f"{path}: not newest first"
         assert root.findtext(A + "updated") == entries[0].updated, f"{path}: the feed's updated is its newest entry's"
         assert all(e.updated == f"{e.day.isoformat()}T00:00:00+08:00" for e in entries)
+        for e in entries:  # a reader's click opens a page the site has
+            assert e.link.startswith(ADDRESS) and (site / e.link.removeprefix(ADDRESS)).is_file(), (path, e.link)
         assert path.stat().st_size < 64 * 1024, f"{path}: {path.stat().st_size} bytes"
 
 
@@ -412,6 +414,9 @@ def test_the_sitemap_lists_every_board_and_record_page(sites, build_date):
         assert urls[board] == max(d for d in days if d).isoformat()
     for area in area_dirs():
         assert ADDRESS + rel(area) in urls
+    for loc in urls:  # every address a search engine is given is a page of the site
+        target = site / loc.removeprefix(ADDRESS)
+        assert (target / "index.html" if loc.endswith("/") else target).is_file(), loc
     assert all(loc.startswith(ADDRESS) for loc in urls)
     assert not any("/notice/" in loc or "/result-notice/" in loc or "/duban/" in loc for loc in urls)  # the record page is the one to find
     assert not any(loc.startswith(ADDRESS) and loc.endswith("/index.html") for loc in urls)

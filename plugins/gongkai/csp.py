@@ -1,8 +1,9 @@
 """The Content-Security-Policy every page carries: the site's own files and nothing else.
 
-One definition for both kinds of page: the lean pages put `policy()` in their <meta> tag
-(templates/_head.html), the theme's pages get `policy(scripts)` from hooks/csp.py, which passes
-the theme's own inline scripts so that they, and only they, may run. A policy in a <meta> tag
+One definition for every kind of page: the lean pages (boards, records, kiosk screens) put
+`lean_policy()` in their <meta> tag (templates/_head.html), the theme's pages get
+`policy(scripts)` from hooks/csp.py, which passes the theme's own inline scripts so that they, and
+only they, may run, and a server sends `header_policy()` for the whole site (deploy.py). A policy in a <meta> tag
 cannot carry frame-ancestors, report-uri or sandbox (browsers ignore them there, with a console
 error), so none is written.
 """

@@ -188,18 +188,40 @@ def atom(feed: Feed, events: list[Event], ctx: render.Context) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def all_feeds(ctx: render.Context, site_name: str) -> Iterator[tuple[Feed, list[Event]]]:
-    """Every feed with its latest events: each village, township, county, and the site."""
+def village_feed(village: Village, ctx: render.Context) -> tuple[list[tuple[str, bytes]], tuple, tuple]:
+    """What a village gives the feeds and the sitemap, made with its pages (in parallel, or from the
+    cache): (its own feed file, when the site's address is known; its latest events, what the feeds
+    above it are made of; (path, last day anything on it was made public) of its board and records)."""
+    events = village_events(village, ctx.today)
+    files = []
+    if ctx.public_url:
+        feed = Feed(village.url, f"{village.name}村务公开", committee(village), village.county.sample)
+        files.append((f"{village.url}{FEED}", atom(feed, events[:VILLAGE_LATEST], ctx).encode("utf-8")))
+    last: dict[str, date] = {}
+    for e in events:  # newest first
+        last.setdefault(e.rec.id, e.day)
+    records = [(render.record_url(village, rec), last.get(rec.id)) for rec in village.records() if rec.id]
+    urls = ((village.url, events[0].day if events else None), *records)
+    top = tuple((e.day, e.kind, e.label, e.rec.id, e.subject, e.summary) for e in events[:LATEST])
+    return files, top, urls
+
+
+def _events(village: Village, top: tuple) -> list[Event]:
+    return [Event(day, kind, label, village, village.record(rec_id), subject, summary)
+            for day, kind, label, rec_id, subject, summary in top]
+
+
+def area_feeds(ctx: render.Context, site_name: str, tops: dict[str, tuple]) -> Iterator[tuple[Feed, list[Event]]]:
+    """The feeds above the villages with their latest events: each township, county, and the site,
+    from the villages' latest events (village_feed, by village URL)."""
     tree = ctx.tree
-    by_village = {v.url: village_events(v, ctx.today) for v in tree.villages}
+    by_village = {v.url: _events(v, tops[v.url]) for v in tree.villages}
 
     def latest(villages: Iterable[Village]) -> list[Event]:
         return heapq.nlargest(LATEST, (e for v in villages for e in by_village[v.url]), key=_order)
 
     for county in tree.counties:
         for township in county.townships:
-            for v in township.villages:
-                yield Feed(v.url, f"{v.name}村务公开", committee(v), county.sample), by_village[v.url][:VILLAGE_LATEST]
             yield Feed(township.url, f"{township.name}村务公开", f"{township.name}人民政府", county.sample), latest(township.villages)
         yield Feed(county.url, f"{county.name}村务公开", f"{county.name}人民政府", county.sample), latest(county.villages)
     if all(c.url for c in tree.counties):  # a county built as a site of its own: its feed is the site's
@@ -209,22 +231,16 @@ def all_feeds(ctx: render.Context, site_name: str) -> Iterator[tuple[Feed, list[
 # -- sitemap ---------------------------------------------------------------------------------
 
 
-def lean_urls(ctx: render.Context) -> Iterator[tuple[str, date | None]]:
-    """(path, last day anything on it was made public) of every village board and record page,
-    and of the county and township pages. Printed notices are left out: the record page is the one
-    a search should land on (and the one their QR code opens), and it links to them."""
+def lean_urls(ctx: render.Context, villages: dict[str, tuple]) -> Iterator[tuple[str, date | None]]:
+    """(path, last day anything on it was made public) of every village board and record page
+    (village_feed's, by village URL), and of the county and township pages."""
     latest: dict[str, date | None] = {}
     for village in ctx.tree.villages:
-        records = [(render.record_url(village, rec), _last_day(village, rec, ctx.today)) for rec in village.records() if rec.id]
-        latest[village.url] = max((d for _, d in records if d), default=None)
-        yield village.url, latest[village.url]
-        yield from records
+        urls = villages[village.url]
+        latest[village.url] = urls[0][1]
+        yield from urls
     for area in (*ctx.tree.townships, *ctx.tree.counties):
         yield area.url, max((d for v in area.villages if (d := latest[v.url])), default=None)
-
-
-def _last_day(village: Village, rec: Record, today: date) -> date | None:
-    return max((e.day for e in record_events(village, rec) if e.day <= today), default=None)
 
 
 def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: str,
@@ -256,21 +272,24 @@ def _sitemap_xml(root_tag: str, item_tag: str, items: list[tuple[str, str | None
 # -- writing ---------------------------------------------------------------------------------
 
 
-def write(site_dir: str | Path, ctx: render.Context, site_name: str) -> str:
-    """Write every feed and add the lean pages to sitemap.xml (and .gz); what was done, for the build log."""
+def write(site_dir: str | Path, ctx: render.Context, site_name: str, villages: dict[str, tuple]) -> str:
+    """Write the feeds above the villages (theirs are written with their pages) and add the lean
+    pages to sitemap.xml (and .gz); `villages`: each village's (latest events, sitemap lines) by
+    URL (village_feed). What was done, for the build log."""
     if not ctx.public_url:
         return "gongkai: 没有设置网站地址（gongkai build --site-url），不生成 Atom 订阅，网站地图里也不列村务页面"
     site = Path(site_dir)
     written = render.write_pages(site, ((f"{feed.url}{FEED}", atom(feed, events, ctx))
-                                        for feed, events in all_feeds(ctx, site_name)))
+                                        for feed, events in area_feeds(ctx, site_name, {u: v[0] for u, v in villages.items()})))
     old = site / SITEMAP
     mkdocs_xml = old.read_text(encoding="utf-8") if old.is_file() else _sitemap_xml("urlset", "url", [])
-    ours = ((render.public_link(ctx, path)[0], day) for path, day in lean_urls(ctx))
+    ours = ((render.public_link(ctx, path)[0], day) for path, day in lean_urls(ctx, {u: v[1] for u, v in villages.items()}))
     files = sitemap(mkdocs_xml, ours, ctx.public_url)
     render.write_pages(site, files.items())
     _regzip(site / f"{SITEMAP}.gz", files[SITEMAP])
     urls = sum(xml.count("<url>") for xml in files.values())
-    return f"gongkai: 生成了 {written} 个 Atom 订阅（feed.xml），网站地图共列出 {urls} 个页面"
+    return (f"gongkai: 生成了 {written + len(villages)} 个 Atom 订阅（feed.xml；各村的与村务页面一起写），"
+            f"网站地图共列出 {urls} 个页面")
 
 
 def _regzip(path: Path, xml: str) -> None:

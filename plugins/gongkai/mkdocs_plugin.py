@@ -328,7 +328,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             index.write_text(search.merge(index.read_text(encoding="utf-8"), done.search), encoding="utf-8")
             clock.log("搜索索引加入了村务和记录")
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
-        clock.log(feeds.write(config.site_dir, self.context, config.site_name))
+        clock.log(feeds.write(config.site_dir, self.context, config.site_name, done.feeds))
         # Each county's package of open data (a ZIP of CSV, JSON and datapackage.json), put together
         # from the pieces its villages made with their pages; their own small files are written already.
         written = opendata.write_packages(config.site_dir, self.result.tree, done.pieces, self.context.today)

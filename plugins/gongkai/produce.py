@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import cache, kiosk, opendata, render, search, workers
+from . import cache, feeds, kiosk, opendata, render, search, workers
 from .cache import PageCache
 from .model import Township, Village
 from .render import Context
@@ -33,6 +33,7 @@ class Produced:
     search: list[dict[str, str]]  # search entries of the village boards and records, in site order
     kiosk: dict[str, tuple[str, ...] | None]  # kiosk.village_page by village URL
     pieces: dict[str, tuple]  # opendata.township_pieces by township URL: what the county's package is made of
+    feeds: dict[str, tuple]  # (latest events, sitemap lines) by village URL: feeds.village_feed
 
 
 def page_cache(ctx: Context, settings: kiosk.Settings) -> PageCache:
@@ -42,12 +43,14 @@ def page_cache(ctx: Context, settings: kiosk.Settings) -> PageCache:
 
 
 def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) -> tuple[list, tuple]:
-    """(files as (path in the site, bytes): its pages, then its open-data folder;
-    (how many of them are pages, how many data files, search entries, kiosk page)) of one village."""
+    """(files as (path in the site, bytes): its pages, then its open-data folder and its feed;
+    (how many of them are pages, how many other files, search entries, kiosk page, what it gives
+    the feeds and the sitemap: feeds.village_feed)) of one village."""
     pages = [(rel, html.encode("utf-8")) for rel, html in render.village_pages(village, ctx)]
-    data = opendata.village_files(village, sample=ctx.tree.is_sample)
+    feed, events, urls = feeds.village_feed(village, ctx)
+    data = opendata.village_files(village, sample=ctx.tree.is_sample) + feed
     return pages + data, (len(pages), len(data), list(search.village_documents(village, ctx.today)),
-                          kiosk.village_page(village, ctx, settings))
+                          kiosk.village_page(village, ctx, settings), (events, urls))
 
 
 class Started:
@@ -163,4 +166,5 @@ def _finish(site_dir: Path, ctx: Context, pages_cache: PageCache | None, old_sit
         search=[doc for k in kept for doc in k[2]],
         kiosk={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
         pieces=pieces,
+        feeds={v.url: k[4] for v, k in zip(ctx.tree.villages, kept)},
     )
