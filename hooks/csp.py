@@ -98,7 +98,10 @@ def on_serve(server, config, builder):
         if added is None:
             return out
         source = csp.script_hash(added[1].decode("utf-8")).encode("ascii")
-        return out.replace(b"script-src 'self'", b"script-src 'self' " + source, 1)
+        if b"script-src 'self'" in out:
+            return out.replace(b"script-src 'self'", b"script-src 'self' " + source, 1)
+        # a lean page's policy names no script-src (it runs none): the preview's one script, by hash
+        return out.replace(b"default-src 'self'", b"default-src 'self'; script-src 'self' " + source, 1)
 
     server._inject_js_into_html = inject_allowed
     return server

@@ -139,6 +139,11 @@ def test_only_villages_with_problems_get_a_duban(site):
     notice = text_of((base / "beizhuang" / "duban" / "index.html").read_text(encoding="utf-8"))
     assert "北庄村党支部、村民委员会" in notice and "已逾期 20 天" in notice and "南河店镇人民政府" in notice
     assert "2024年12月5日前整改到位" in notice  # 15 days after the build date
+    # its QR code opens the village's board, at the site's address
+    from test_shard import qr_codes
+
+    html = (base / "beizhuang" / "duban" / "index.html").read_text(encoding="utf-8")
+    assert qr_codes(html) == [SITE_URL + "nanzhao/nanhedian/beizhuang/"]
 
 
 def test_duban_prints_on_one_a4_page(site, browser):

@@ -467,7 +467,11 @@ def test_a_printed_notice_scans_to_the_records_full_address_and_reads_as_a_notic
     pdf = printed.pdf(format="A4", prefer_css_page_size=True)
     (tmp_path / "funds").mkdir()
     assert scan_printed(pdf, tmp_path / "funds") == [f"{SITE_URL}{rel(vdir)}/{rec['id']}.html"]
-    assert render.LAW["funds"] + label(rec["period"]) in pdf_text(pdf, tmp_path / "funds")
+    words_printed = pdf_text(pdf, tmp_path / "funds")
+    assert render.LAW["funds"] + label(rec["period"]) in words_printed
+    # signed: the seal's box, the committee and the day it was made public
+    assert render.LAW["seal"] in words_printed
+    assert f"{load(vdir / 'village.yml')['name']}村民委员会{zh(rec['published'])}" in words_printed
 
 
 @pytest.mark.parametrize("address_of", ["decision", "funds"])

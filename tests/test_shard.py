@@ -7,6 +7,7 @@ and the QR code on its printed notices are the same as in a build of the whole d
 from __future__ import annotations
 
 import base64
+import csv
 import json
 import re
 import shutil
@@ -189,7 +190,7 @@ def test_the_portal_links_every_county_site(built):
         members = package_members(site / county / "data" / f"cunwu-{county}.zip")
         assert {"decisions.csv", "funds.csv", "funds-entries.csv", "pledges.csv", "completed.csv",
                 "datapackage.json"} <= members.keys()
-        villages = {row.split(",")[5] for row in members["decisions.csv"].decode("utf-8-sig").splitlines()[1:]}
+        villages = {row["village"] for row in csv.DictReader(members["decisions.csv"].decode("utf-8-sig").splitlines())}
         assert villages == set(villages_of(built["project"], county).values()), county
 
 
@@ -276,12 +277,22 @@ def test_pages_qr_codes_and_fingerprints_are_those_of_the_whole_site(built):
 
 def test_feed_ids_are_those_of_the_whole_site(built):
     site, whole = built["site"], built["whole"]
-    for feed in sorted([*site.glob("*/feed.xml"), *site.glob("*/*/*/feed.xml")]):
+    host, base = urlsplit(ADDRESS).hostname, urlsplit(ADDRESS).path.lstrip("/")
+    feeds = sorted([*site.glob("*/feed.xml"), *site.glob("*/*/feed.xml"), *site.glob("*/*/*/feed.xml")])
+    assert len(feeds) > COUNTIES * 6
+    for feed in feeds:
         rel = feed.relative_to(site)
         ours, theirs = feed.read_text(encoding="utf-8"), (whole / rel).read_text(encoding="utf-8")
         ids = re.findall(r"<id>([^<]+)</id>", ours)
         assert len(ids) > 1 and ids == re.findall(r"<id>([^<]+)</id>", theirs), rel
         assert re.findall(r"<(?:title|name)>([^<]+)<", ours) == re.findall(r"<(?:title|name)>([^<]+)<", theirs), rel
+        # each entry opens its record's page in the published site, and its id names that page
+        for entry in re.findall(r"<entry>.*?</entry>", ours, re.S):
+            link = re.search(r'<link rel="alternate" type="text/html" href="([^"]+)"', entry)[1]
+            assert link.startswith(ADDRESS) and (site / link[len(ADDRESS):]).is_file(), (rel, link)
+            tag = re.search(r"<id>([^<]+)</id>", entry)[1]
+            assert re.fullmatch(rf"tag:{re.escape(host)},\d{{4}}-\d\d-\d\d:{re.escape(base + link[len(ADDRESS):])}#[a-z-]+",
+                                tag), (rel, tag)
 
 
 # -- the commands -------------------------------------------------------------------------------
@@ -374,8 +385,8 @@ def test_a_county_with_an_address_of_its_own(built, tmp_path):
                   if p.name != "index.html" and 'class="gk-qr-code"' in p.read_text(encoding="utf-8"))
     rel = record.relative_to(tmp_path / own).as_posix()
     assert qr_codes(record.read_text(encoding="utf-8")) == [url + rel]
-    sitemap = (tmp_path / own / "sitemap.xml").read_text(encoding="utf-8")
-    assert all(loc.startswith(url) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    locs = re.findall(r"<loc>([^<]+)</loc>", (tmp_path / own / "sitemap.xml").read_text(encoding="utf-8"))
+    assert locs and all(loc.startswith(url) for loc in locs)
 
     parts = built["tmp"] / "parts"
     done = gongkai("assemble", "--portal", str(tmp_path / "portal"), "--out", str(tmp_path / "site"),

@@ -475,9 +475,10 @@ def _name(url: str) -> str:
 def columns_doc(prefix: str = "", counties: Iterable = ()) -> str:
     """Markdown for the 开放数据 page: each county's package, then every file's columns.
     `prefix` leads from the page to the site's root; `counties`: those whose packages this site has."""
-    links = [f'- <a href="{prefix}{package_url(c)}">{html.escape(c.name or c.slug)}全部村的数据包（{package_name(c)}）</a>'
-             for c in counties]
-    out = (["每个县的全部数据：", "", *links, ""] if links else [])
+    # a block of HTML, which Markdown leaves alone: a county's name is text, never Markdown
+    links = "".join(f'<li><a href="{html.escape(prefix + package_url(c))}">{html.escape(c.name or c.slug)}'
+                    f'全部村的数据包（{html.escape(package_name(c))}）</a></li>' for c in counties)
+    out = ["每个县的全部数据：", "", f'<ul class="gk-packages">{links}</ul>', ""] if links else []
     for t in TABLES:
         where = "每个县的数据包里" + ("；每个村的 data/ 里是本村的（不含前六列地点）" if t in VILLAGE_TABLES else "（村的 data/ 里没有）")
         out += [f"### {t.title}：`{t.name}.csv`", "", f"{t.description}。{where}。", "",

@@ -113,12 +113,12 @@ def portal_fragment(ctx: render.Context) -> str:
 
 def portal_downloads(ctx: render.Context, prefix: str, columns_doc: str) -> str:
     """The portal's 开放数据 section: each county's downloads (in its own site), then the columns."""
-    links = []
+    links = []  # a block of HTML, which Markdown leaves alone: a county's name is text, never Markdown
     for c in ctx.tree.counties:
-        home = county_home(ctx, c, prefix)
-        links.append(f'- <a href="{home}#downloads">{html.escape(c.name or c.slug)}的数据</a>'
-                     f'（<a href="{home}{opendata.FOLDER}/{opendata.package_name(c)}">全县数据包 ZIP</a>）')
-    head = "每个县的数据在这个县的网站上（县页面最下面的“数据下载”）：\n\n" + "\n".join(links) + "\n"
+        home = html.escape(county_home(ctx, c, prefix))
+        links.append(f'<li><a href="{home}#downloads">{html.escape(c.name or c.slug)}的数据</a>'
+                     f'（<a href="{home}{opendata.FOLDER}/{html.escape(opendata.package_name(c))}">全县数据包 ZIP</a>）</li>')
+    head = "每个县的数据在这个县的网站上（县页面最下面的“数据下载”）：\n\n" + f'<ul class="gk-packages">{"".join(links)}</ul>' + "\n"
     return head + "\n" + columns_doc
 
 
