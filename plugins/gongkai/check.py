@@ -29,6 +29,8 @@ YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 # page, the 督办单). tests/test_paths.py builds a site and holds these lists to what it finds.
 SITE_FOLDERS = frozenset({"assets", "search", "data", "gedi", "kiosk"})
 AREA_FOLDERS = frozenset({"data", "ducha", "duban"})
+# a record's page is <village>/<id>.html beside the board's index.html: no record may be "index"
+RECORD_NAMES = AREA_FOLDERS | {"index"}
 PREFETCH_FROM = 200  # year files not in the cache: fewer are parsed faster in this one process
 PREFETCH_CHUNK = 16  # year files handed to a process at a time: a file is about a millisecond of work
 
@@ -255,8 +257,9 @@ class _Builder:
                 records = self.load_list(yfile, spec)
                 for rec in records:
                     rec.year_file = int(m[1])
-                    if rec.id in AREA_FOLDERS:
-                        self.report(yfile, "GK216", f"编号“{rec.id}”和网站自己生成的“{rec.id}/”重名，两边的页面会互相覆盖",
+                    if rec.id in RECORD_NAMES:
+                        taken = "村务公开栏的页面 index.html" if rec.id == "index" else f"“{rec.id}/”"
+                        self.report(yfile, "GK216", f"编号“{rec.id}”和网站自己生成的{taken}重名，两边的页面会互相覆盖",
                                     rec.line_of("id"), rec.col_of("id"))
                 getattr(village, entry.name).extend(records)
 
