@@ -22,6 +22,13 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def canonical_value(value):
     """A field's value as plain JSON data: amounts as "1234.50", dates as "2024-03-05"."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # most values: by their type first, no isinstance chain
+        return value
+    if kind is Decimal:
+        return f"{value:.2f}"
+    if kind is date:
+        return value.isoformat()
     if isinstance(value, Record):
         return {
             key: canonical_value(v)
