@@ -203,21 +203,12 @@ class PageCache:
     def put(self, name: str, made: tuple[list[tuple[str, bytes]], tuple]) -> None:
         files, small = made
         if self.root is not None:
-            try:
-                _write(self.root / name, zlib.compress(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL), 1))
-                _write(self.small / name, zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 1))
-            except OSError:
-                pass
+            store(self.root, name, files)
+            store(self.small, name, small)
 
     @staticmethod
     def _load(root: Path | None, name: str):
-        data = _read(root / name) if root is not None else None
-        if data is None:
-            return None
-        try:
-            return pickle.loads(zlib.decompress(data))
-        except Exception:  # a half-written or foreign file: made again
-            return None
+        return load(root, name) if root is not None else None
 
     def prune(self, used: set[str]) -> None:
         _prune(self.root, used)
