@@ -118,6 +118,9 @@ def _search(page, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     if not box.is_visible():  # on a phone the search opens from the header button
         page.locator("label.md-header__button[for=__search]").click()
+    box.fill("")  # the last query's results go first: never read them as this query's
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(state="detached", timeout=15_000)
     box.fill(query)
     box.press("End")  # Material searches on key events
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
