@@ -424,7 +424,8 @@ def test_the_sitemap_lists_every_board_and_record_page(sites, build_date):
 
 
 def test_a_sitemap_past_the_protocol_limit_becomes_an_index():
-    mkdocs = feeds._sitemap_xml("urlset", "url", [("https://x.example/a/", "2026-01-02")])
+    mkdocs = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              "<url><loc>https://x.example/a/</loc><lastmod>2026-01-02</lastmod></url></urlset>\n")  # as MkDocs writes it
     ours = [("https://x.example/a/", date(2026, 1, 1))] + [(f"https://x.example/v{i}/", date(2026, 2, i)) for i in range(1, 5)]
     out = feeds.sitemap(mkdocs, ours, "https://x.example/", limit=2)
     assert sorted(out) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]

@@ -191,7 +191,8 @@ def atom(feed: Feed, events: list[Event], ctx: render.Context) -> str:
 def village_feed(village: Village, ctx: render.Context) -> tuple[list[tuple[str, bytes]], tuple, tuple]:
     """What a village gives the feeds and the sitemap, made with its pages (in parallel, or from the
     cache): (its own feed file, when the site's address is known; its latest events, what the feeds
-    above it are made of; (path, last day anything on it was made public) of its board and records)."""
+    above it are made of; (the last day anything of it was made public, its board's and records'
+    lines of the sitemap, how many))."""
     events = village_events(village, ctx.today)
     files = []
     if ctx.public_url:
@@ -201,9 +202,12 @@ def village_feed(village: Village, ctx: render.Context) -> tuple[list[tuple[str,
     for e in events:  # newest first
         last.setdefault(e.rec.id, e.day)
     records = [(render.record_url(village, rec), last.get(rec.id)) for rec in village.records() if rec.id]
-    urls = ((village.url, events[0].day if events else None), *records)
+    board = events[0].day if events else None
+    # its lines of the sitemap, written here, once for the village: a county has 60,000 of them
+    lines = "".join(_sitemap_item("url", render.public_link(ctx, path)[0], day and day.isoformat())
+                    for path, day in ((village.url, board), *records)) if ctx.public_url else ""
     top = tuple((e.day, e.kind, e.label, e.rec.id, e.subject, e.summary) for e in events[:LATEST])
-    return files, top, urls
+    return files, top, (board, lines, 1 + len(records))
 
 
 def _events(village: Village, top: tuple) -> list[Event]:
@@ -234,43 +238,55 @@ def area_feeds(ctx: render.Context, site_name: str, tops: dict[str, tuple]) -> I
 # -- sitemap ---------------------------------------------------------------------------------
 
 
-def lean_urls(ctx: render.Context, villages: dict[str, tuple]) -> Iterator[tuple[str, date | None]]:
-    """(path, last day anything on it was made public) of every village board and record page
-    (village_feed's, by village URL), and of the county and township pages."""
-    latest: dict[str, date | None] = {}
-    for village in ctx.tree.villages:
-        urls = villages[village.url]
-        latest[village.url] = urls[0][1]
-        yield from urls
+def area_urls(ctx: render.Context, villages: dict[str, tuple]) -> Iterator[tuple[str, date | None]]:
+    """(path, last day anything in it was made public) of every township and county page, from its
+    villages' (village_feed's, by village URL)."""
     for area in (*ctx.tree.townships, *ctx.tree.counties):
-        yield area.url, max((d for v in area.villages if (d := latest[v.url])), default=None)
+        yield area.url, max((d for v in area.villages if (d := villages[v.url][0])), default=None)
 
 
 def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: str,
-            limit: int = SITEMAP_URLS) -> dict[str, str]:
-    """{file name: XML}: MkDocs' sitemap with our absolute URLs added; past `limit` URLs,
-    sitemap.xml becomes an index of sitemap-1.xml, sitemap-2.xml, ... at `address`."""
-    urls = [(u.findtext(f"{{{SITEMAP_NS}}}loc", "").strip(), u.findtext(f"{{{SITEMAP_NS}}}lastmod"))
-            for u in ET.fromstring(mkdocs_xml.encode("utf-8")).iter(f"{{{SITEMAP_NS}}}url")]
-    seen = {loc for loc, _ in urls}
-    urls += [(loc, day and day.isoformat()) for loc, day in ours if loc not in seen]
-    if len(urls) <= limit:
-        return {SITEMAP: _sitemap_xml("urlset", "url", urls)}
-    parts = {f"sitemap-{n}.xml": urls[i:i + limit] for n, i in enumerate(range(0, len(urls), limit), 1)}
-    index = [(address + name, max((m for _, m in part if m), default=None)) for name, part in parts.items()]
-    return {SITEMAP: _sitemap_xml("sitemapindex", "sitemap", index)} | {
-        name: _sitemap_xml("urlset", "url", part) for name, part in parts.items()}
+            limit: int = SITEMAP_URLS, written: Iterable[tuple[str, int]] = ()) -> dict[str, str]:
+    """{file name: XML}: MkDocs' sitemap with our absolute URLs added (and the lines `written`
+    already, with how many URLs each holds); past `limit` URLs, sitemap.xml becomes an index of
+    sitemap-1.xml, sitemap-2.xml, ... at `address`."""
+    theirs = [(u.findtext(f"{{{SITEMAP_NS}}}loc", "").strip(), u.findtext(f"{{{SITEMAP_NS}}}lastmod"))
+              for u in ET.fromstring(mkdocs_xml.encode("utf-8")).iter(f"{{{SITEMAP_NS}}}url")]
+    seen = {loc for loc, _ in theirs}
+    chunks = [(_sitemap_item("url", loc, mod), 1) for loc, mod in theirs]
+    chunks += [(_sitemap_item("url", loc, day and day.isoformat()), 1) for loc, day in ours if loc not in seen]
+    chunks += list(written)
+    parts: list[list[str]] = [[]]
+    counted = 0
+    for text, n in chunks:  # a village's lines stay together: a file never holds more than `limit`
+        if counted + n > limit and parts[-1]:
+            parts.append([])
+            counted = 0
+        parts[-1].append(text)
+        counted += n
+    if len(parts) == 1:
+        return {SITEMAP: _sitemap_xml("urlset", parts[0])}
+    files = {f"sitemap-{n}.xml": _sitemap_xml("urlset", part) for n, part in enumerate(parts, 1)}
+    index = [_sitemap_item("sitemap", address + name, _latest(xml)) for name, xml in files.items()]
+    return {SITEMAP: _sitemap_xml("sitemapindex", index)} | files
 
 
-def _sitemap_xml(root_tag: str, item_tag: str, items: list[tuple[str, str | None]]) -> str:
+_LASTMOD = re.compile(r"<lastmod>([^<]+)</lastmod>")
+
+
+def _latest(xml: str) -> str | None:
+    return max(_LASTMOD.findall(xml), default=None)
+
+
+def _sitemap_item(tag: str, loc: str, lastmod: str | None) -> str:
+    when = f"<lastmod>{_xml(lastmod)}</lastmod>" if lastmod else ""
+    return f"<{tag}><loc>{_xml(loc)}</loc>{when}</{tag}>"
+
+
+def _sitemap_xml(root_tag: str, items: list[str]) -> str:
     """The sitemap's XML written as text (ElementTree, for a county's 60,000 URLs, takes a second
-    of every `mkdocs serve` rebuild); every value escaped, as ElementTree escapes it."""
-    out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root_tag} xmlns="{SITEMAP_NS}">']
-    for loc, lastmod in items:
-        when = f"<lastmod>{_xml(lastmod)}</lastmod>" if lastmod else ""
-        out.append(f"<{item_tag}><loc>{_xml(loc)}</loc>{when}</{item_tag}>")
-    out.append(f"</{root_tag}>\n")
-    return "".join(out)
+    of every `mkdocs serve` rebuild); every value escaped (_sitemap_item), as ElementTree escapes it."""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root_tag} xmlns="{SITEMAP_NS}">' + "".join(items) + f"</{root_tag}>\n"
 
 
 def _xml(text: str) -> str:
@@ -290,9 +306,11 @@ def write(site_dir: str | Path, ctx: render.Context, site_name: str, villages: d
     written = render.write_pages(site, ((f"{feed.url}{FEED}", atom(feed, events, ctx))
                                         for feed, events in area_feeds(ctx, site_name, {u: v[0] for u, v in villages.items()})))
     old = site / SITEMAP
-    mkdocs_xml = old.read_text(encoding="utf-8") if old.is_file() else _sitemap_xml("urlset", "url", [])
-    ours = ((render.public_link(ctx, path)[0], day) for path, day in lean_urls(ctx, {u: v[1] for u, v in villages.items()}))
-    files = sitemap(mkdocs_xml, ours, ctx.public_url)
+    mkdocs_xml = old.read_text(encoding="utf-8") if old.is_file() else _sitemap_xml("urlset", [])
+    lines = {u: v[1] for u, v in villages.items()}
+    theirs = [(lines[v.url][1], lines[v.url][2]) for v in ctx.tree.villages]
+    areas = ((render.public_link(ctx, path)[0], day) for path, day in area_urls(ctx, lines))
+    files = sitemap(mkdocs_xml, areas, ctx.public_url, written=theirs)
     render.write_pages(site, files.items())
     _regzip(site / f"{SITEMAP}.gz", files[SITEMAP])
     urls = sum(xml.count("<url>") for xml in files.values())
