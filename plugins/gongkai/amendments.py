@@ -199,19 +199,31 @@ def _deleted(before: Tree, after: Tree, village: Village, rec: Record) -> Diagno
     return Diagnostic(str(path), 1, 1, "GK802", f"已公开的{record_name(rec)}被删除了{where}")
 
 
-def _compare_record(old: Record, new: Record) -> Iterator[Diagnostic]:
+def tampered(old: Record, new: Record) -> Iterator[tuple[int, str]]:
+    """(number, field path) of each amendment of the published `old` that `new` changed or dropped."""
     before, after = list(old.amendments or []), list(new.amendments or [])
     for i, amendment in enumerate(before):
         if i >= len(after) or canonical_value(after[i]) != canonical_value(amendment):
             was = canonical_value(amendment)
             first = next(changes(was, canonical_value(after[i])), ("", None, None))[0] if i < len(after) else ""
-            where = f"amendments.{i + 1}" + (f".{first}" if first else "")
-            yield _at_path(new, where, "GK804", f"{record_name(new)}的第 {i + 1} 条更正记录（{amendment.date}）被改动或删除了")
-    fresh = [c for a in after[len(before):] for c in (a.changes or []) if c.field]
+            yield i + 1, f"amendments.{i + 1}" + (f".{first}" if first else "")
+
+
+def edits(old: Record, new: Record) -> Iterator[tuple[str, object, object, list[Record]]]:
+    """(path, published value, value now, the new amendments' changes that name it) for every
+    published value of `old` that `new` changed or dropped, but for what moves on by itself."""
+    fresh = [c for a in list(new.amendments or [])[len(old.amendments or []):] for c in (a.changes or []) if c.field]
     for path, was, now in changes(canonical_value(old), canonical_value(new), "", GROWING.get(new.kind, frozenset())):
         if was in LIFECYCLE.get((new.kind, path), ()):
             continue
-        covering = [c for c in fresh if path == c.field or path.startswith(c.field + ".")]
+        yield path, was, now, [c for c in fresh if path == c.field or path.startswith(c.field + ".")]
+
+
+def _compare_record(old: Record, new: Record) -> Iterator[Diagnostic]:
+    for i, where in tampered(old, new):
+        amendment = old.amendments[i - 1]
+        yield _at_path(new, where, "GK804", f"{record_name(new)}的第 {i} 条更正记录（{amendment.date}）被改动或删除了")
+    for path, was, now, covering in edits(old, new):
         target = resolve(new.spec, path)
         label = target[0] if target else path
         if not covering:

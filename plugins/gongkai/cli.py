@@ -298,6 +298,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+def cmd_amend(args: argparse.Namespace) -> int:
+    from .amend import command
+
+    return command(args.village, args.since, args.reason, args.date, args.dry_run, build_date())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongkai", description="村务公开数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -388,6 +394,17 @@ def main(argv: list[str] | None = None) -> int:
     ngx.add_argument("--server-name", default="_", help="网站的域名，如 cunwu.nanzhao.gov.cn，默认 _（任何域名）")
     ngx.add_argument("--listen", default="80", help="nginx 的 listen，默认 80")
     ngx.set_defaults(func=cmd_nginx)
+    amend = sub.add_parser("amend", help="改了已公开的记录以后，自动写上更正记录（和 git 里已公开的版本比较）",
+                           description="和 --since 给的已公开版本（如 origin/main）比较这个村的记录：每条被改动的已公开记录，"
+                                       "在它的 amendments 里加一条更正记录（日期、原因、每个改动的字段和原来的值），"
+                                       "文件里其他内容和注释保持原样。删除了已公开的记录、改了以前的更正记录、"
+                                       "文件通不过检查时，什么都不写并说明原因。")
+    amend.add_argument("village", metavar="VILLAGE_PATH", help="村文件夹（里面有 village.yml）")
+    amend.add_argument("--since", metavar="GIT_REF", required=True, help="已公开的版本，如 origin/main 或 main")
+    amend.add_argument("--reason", required=True, help="为什么改，如“录入错误，按会议记录更正”")
+    amend.add_argument("--date", type=_day, help="更正日期，默认构建日期（今天）")
+    amend.add_argument("--dry-run", action="store_true", help="只列出要写的更正记录，不写文件")
+    amend.set_defaults(func=cmd_amend)
     imp = sub.add_parser("import", help="导入会计软件或表格导出的收支明细账（.csv 或 .xlsx），写成财务公开数据",
                          description="把收支明细账导入村的 funds/<年份>.yml：每一行都先检查，有问题的行按表格行号列出，"
                                      "有一行不对就什么都不写。本站下载的 funds-entries.csv 原样就能导入。")

@@ -88,7 +88,7 @@ _CODES = [
     Code("GK702", ERROR, "出现了私人手机号", "删除手机号；公开电话只写在 office_phone 等电话字段里"),
     Code("GK703", ERROR, "出现了银行卡号", "删除银行卡号"),
     # GK8xx: 已公开的记录只能更正，不能悄悄改（gongkai check --since）
-    Code("GK801", ERROR, "已公开的记录被改动，没有更正记录", "在这条记录里加 amendments：写更正日期 date、原因 reason，changes 里写改动的字段 field 和原来的值 old"),
+    Code("GK801", ERROR, "已公开的记录被改动，没有更正记录", "运行 gongkai amend 村文件夹 --since 已公开的版本 --reason 原因，自动写上；或在这条记录里加 amendments：写更正日期 date、原因 reason，changes 里写改动的字段 field 和原来的值 old"),
     Code("GK802", ERROR, "已公开的记录被删除", "已公开的记录不能删除；把它放回去，有错就用 amendments 更正"),
     Code("GK803", ERROR, "更正记录写得不对", "field 写记录里的字段（如 budget、resolution.agree、entries.3.expense），old 照原来公开的值抄"),
     Code("GK804", ERROR, "以前的更正记录被改动或删除", "更正记录也是公开的，只能在后面添加新的一项"),

@@ -25,11 +25,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from . import opendata, schema
+from . import opendata, roundtrip, schema
 from .check import _Builder
 from .config import build_date
 from .diagnostics import Diagnostic, display_path
-from .load import Node, decode, parse
+from .load import Node, parse
 from .model import FundPeriod, period_bounds, period_label
 from .scaffold import _schema_line, _year_files, period_at
 from .schema import MISSING, Ctx
@@ -392,21 +392,19 @@ def _entry(e) -> dict:
 # -- writing ------------------------------------------------------------------------------------------
 
 
-def _addition(yfile: Path, records: list[dict], village: Village, source: Path) -> tuple[str, str]:
-    """(the year file's text now, what to append to it): its bytes stay as they are."""
-    text, bad = decode(yfile.read_bytes() if yfile.exists() else b"", str(yfile))
-    if bad is not None:
-        raise UsageError(f"{yfile} 现在不能读：{bad.message}；先运行 gongkai check 改好它")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = render_list(records).replace("\n", newline)
-    if not text.strip():
-        head = [f"# {village.name} {yfile.stem} 年的财务公开：收支明细由 gongkai import funds 从 {source.name} 导入"]
-        line = _schema_line(yfile, village.folder, "funds")
-        return text, newline.join(head + ([line] if line else [])) + newline * 2 + body
-    sep = "" if text.endswith("\n") else newline  # finish the last line
-    if not (text + sep).endswith(newline * 2):
-        sep += newline  # one blank line between records
-    return text, sep + body
+def _addition(yfile: Path, records: list[dict], village: Village, source: Path) -> tuple[roundtrip.Document, str]:
+    """(the year file as ruamel.yaml holds it, its text with the records added at its end): what is
+    there already stays byte for byte."""
+    try:
+        doc = roundtrip.read(yfile)
+        body = render_list(records)
+        if not doc.original.strip():
+            head = [f"# {village.name} {yfile.stem} 年的财务公开：收支明细由 gongkai import funds 从 {source.name} 导入"]
+            line = _schema_line(yfile, village.folder, "funds")
+            body = "\n".join(head + ([line] if line else [])) + "\n\n" + body
+        return doc, roundtrip.append_text(doc, body)
+    except roundtrip.EditError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _verify(yfile: Path, old_count: int, text: str, records: list[dict]) -> None:
@@ -458,13 +456,11 @@ def import_funds(source: Path, vdir: Path, opts: Options, today: date) -> tuple[
         by_year.setdefault(vdir / "funds" / f"{rec['period'][:4]}.yml", []).append(rec)
     additions = {}
     for yfile, recs in by_year.items():
-        text, addition = _addition(yfile, recs, village, source)
-        _verify(yfile, _count(text, yfile), text + addition, recs)
-        additions[yfile] = addition
-    for yfile, addition in additions.items():  # only now that every file is known to come out right
-        yfile.parent.mkdir(parents=True, exist_ok=True)
-        with open(yfile, "ab") as f:
-            f.write(addition.encode("utf-8"))
+        doc, text = _addition(yfile, recs, village, source)
+        _verify(yfile, _count(doc.original, yfile), text, recs)
+        additions[yfile] = doc.encoded(text)
+    for yfile, data in additions.items():  # only now that every file is known to come out right
+        roundtrip.write(yfile, data)
     notes = [f"没有用到的列：{'、'.join(unused)}"] if unused else []
     if totals:
         notes.append(f"跳过了合计、结转等没有凭证号的行：第 {'、'.join(map(str, totals))} 行")

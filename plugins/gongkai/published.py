@@ -22,9 +22,10 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
         raise PublishedError("找不到 git 命令：--since 需要 git") from None
 
 
-def export(data_root: Path, ref: str, dest: Path) -> Path:
+def export(data_root: Path, ref: str, dest: Path, parts: list[str] | None = None) -> Path:
     """Write `data_root` as it is at `ref` under `dest`; returns the exported data folder
-    (empty when the ref has no such folder yet: nothing of it was published)."""
+    (empty when the ref has no such folder yet: nothing of it was published). `parts`: only these
+    files and folders of it (paths inside `data_root`; those the ref does not have are left out)."""
     data_root = data_root.resolve()
     top = _git(data_root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
@@ -38,7 +39,14 @@ def export(data_root: Path, ref: str, dest: Path) -> Path:
     listed = _git(toplevel, "ls-tree", "-d", "--name-only", ref, "--", rel)
     if not listed.stdout.strip():
         return out
-    archive = _git(toplevel, "archive", "--format=tar", ref, "--", rel)
+    paths = [rel]
+    if parts is not None:
+        wanted = [part if rel == "." else f"{rel}/{part}" for part in parts]
+        found = _git(toplevel, "ls-tree", "--name-only", ref, "--", *wanted).stdout.decode().splitlines()
+        paths = [w for w in wanted if w in found]
+        if not paths:
+            return out
+    archive = _git(toplevel, "archive", "--format=tar", ref, "--", *paths)
     if archive.returncode != 0:
         raise PublishedError(f"无法从 git 取出 {ref} 的 {rel}：{archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:

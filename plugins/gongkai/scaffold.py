@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import schema
+from . import roundtrip, schema
 from .check import YEAR_FILE
 from .config import build_date
-from .load import decode, parse, read_source
+from .load import parse, read_source
 from .model import period_bounds, period_label
 from .render import _type_words
 from .schema import Ctx, Field, ListOf, Spec
@@ -225,12 +225,12 @@ def _spec_lines(spec: Spec, indent: int, dash: bool, hash_at: int | None, values
             out.append(_Line(at, first, f.key, values.get(here, ""), _comment(f), hash_at))
 
 
-def record_text(spec: Spec, values: dict[tuple, str], newline: str = "\n") -> str:
+def record_text(spec: Spec, values: dict[tuple, str]) -> str:
     """The YAML text of one list item of `spec`: `values` maps field paths to the text to fill in."""
     lines: list[_Line] = []
     _spec_lines(spec, 2, True, None, values, (), lines)
     width = max(len(line.code()) for line in lines) + 2
-    return "".join(f"{line.code():<{width}}# {line.comment}{newline}" for line in lines)
+    return "".join(f"{line.code():<{width}}# {line.comment}\n" for line in lines)
 
 
 def _field_at(spec: Spec, path: tuple) -> Field:
@@ -311,29 +311,25 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
 
     yfile = vdir / folder / f"{year}.yml"
     existed = yfile.exists()
-    old = yfile.read_bytes() if existed else b""
-    old_text, bad = decode(old, str(yfile))
-    if bad is not None:
-        raise DataError(f"{yfile} 现在不能读：{bad.message}。先运行 gongkai check 改好它，再新增记录")
-    newline = "\r\n" if "\r\n" in old_text else "\n"
-    if not old:
+    try:
+        doc = roundtrip.read(yfile)  # the file as the clerk wrote it, through ruamel.yaml's round trip
+    except roundtrip.EditError as exc:
+        raise DataError(f"{exc}，再新增记录") from None
+    old_text = doc.original
+    text = record_text(spec, values)
+    if not old_text.strip():
         header = [f"# {village.name} {year} 年的{KIND_WORDS[folder]}：每条记录以“- id:”开头，新记录加在最后面"]
         line = _schema_line(yfile, vdir, folder)
         if line:
             header.append(line)
-        sep = newline.join(header) + newline * 2
-    else:
-        sep = "" if old_text.endswith("\n") else newline
-        trailing = (old_text + sep)[len((old_text + sep).rstrip(" \t\r\n")):]
-        if trailing.count("\n") < 2 and old_text.strip():
-            sep += newline  # exactly one blank line before the new record
-    text = record_text(spec, values, newline)
-    line_no = (old_text + sep).count("\n") + 1
-    _verify(yfile, old_text, old_text + sep + text, record_id, line_no)
-
-    yfile.parent.mkdir(parents=True, exist_ok=True)
-    with open(yfile, "ab") as fh:
-        fh.write((sep + text).encode("utf-8"))
+        text = "\n".join(header) + "\n\n" + text
+    try:
+        new_text = roundtrip.append_text(doc, text)
+    except roundtrip.EditError as exc:
+        raise DataError(str(exc)) from None
+    line_no = len(new_text.splitlines()) - len(record_text(spec, values).splitlines()) + 1
+    _verify(yfile, old_text, new_text, record_id, line_no)
+    roundtrip.write(yfile, doc.encoded(new_text))
     return Written(yfile, record_id, line_no, not existed, notes)
 
 
