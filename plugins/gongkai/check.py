@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import amendments, cache, rules, schema, workers
 from .cache import ParseCache
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, read_source
 from .model import County, Township, Tree, Village
 from .schema import MISSING, Ctx, id_problem
@@ -106,7 +106,11 @@ class _Builder:
         self.diags.extend(source.diagnostics)
         if source.node is None:
             return spec.placeholder(str(path))
-        obj = spec.convert(source.node, Ctx(str(path), self.diags))
+        ctx = Ctx(str(path), self.diags)
+        obj = spec.convert(source.node, ctx)
+        if source.node.col != 1:
+            ctx.off_layout(source.node, "最外层的字段应从每行开头写起")
+        _layout_warning(ctx)
         return spec.placeholder(str(path)) if obj is MISSING else obj
 
     def load_list(self, path: Path, spec: schema.Spec) -> list:
@@ -123,6 +127,9 @@ class _Builder:
             ctx.report(node, "GK201", f"这个文件应该是{spec.label}的列表，每条记录以“- id: ...”开头")
             return []
         out = [spec.convert(n, ctx) for n in node.value]
+        if node.col != 1 or any(n.col != 3 for n in node.value):
+            ctx.off_layout(node, "每条记录的“- ”应从每行开头写起，字段比它多缩进两个空格")
+        _layout_warning(ctx)
         return [o for o in out if o is not MISSING]
 
     def slug_ok(self, folder: Path) -> bool:
@@ -262,6 +269,13 @@ class _Builder:
                         self.report(yfile, "GK216", f"编号“{rec.id}”和网站自己生成的{taken}重名，两边的页面会互相覆盖",
                                     rec.line_of("id"), rec.col_of("id"))
                 getattr(village, entry.name).extend(records)
+
+
+def _layout_warning(ctx: Ctx) -> None:
+    """One warning for a file not in `gongkai fmt`'s layout, at the first place it departs from it."""
+    if ctx.layout is not None:
+        node, what = ctx.layout
+        ctx.report(node, "GK114", f"这个文件的写法和规范格式不一样（{what}）：运行 gongkai fmt {display_path(ctx.path)} 整理，注释会保留")
 
 
 def _carry_memos(tree: Tree, today: date, kept: dict) -> None:

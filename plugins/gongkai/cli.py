@@ -298,6 +298,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .fmt import command
+
+    return command(args.paths, args.check, args.diff)
+
+
 def cmd_amend(args: argparse.Namespace) -> int:
     from .amend import command
 
@@ -405,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
     amend.add_argument("--date", type=_day, help="更正日期，默认构建日期（今天）")
     amend.add_argument("--dry-run", action="store_true", help="只列出要写的更正记录，不写文件")
     amend.set_defaults(func=cmd_amend)
+    fmt = sub.add_parser("fmt", help="把数据文件整理成规范格式（缩进、字段顺序、引号），注释和空行保留",
+                         description="按 gongkai new 写出的格式整理数据文件：每级缩进两个空格，字段按文书指南的顺序，"
+                                     "区划代码加双引号，编号不加引号。注释和空行保留。gongkai check 对不规范的文件给出 GK114 警告。")
+    fmt.add_argument("paths", nargs="*", metavar="PATH", help="要整理的文件或文件夹，默认 villages/")
+    fmt.add_argument("--check", action="store_true", help="只检查，不改文件：有文件需要整理时退出码为 1")
+    fmt.add_argument("--diff", action="store_true", help="只打印要做的改动（统一差异格式），不改文件")
+    fmt.set_defaults(func=cmd_fmt)
     imp = sub.add_parser("import", help="导入会计软件或表格导出的收支明细账（.csv 或 .xlsx），写成财务公开数据",
                          description="把收支明细账导入村的 funds/<年份>.yml：每一行都先检查，有问题的行按表格行号列出，"
                                      "有一行不对就什么都不写。本站下载的 funds-entries.csv 原样就能导入。")

@@ -93,7 +93,7 @@ def _top_is_list(text: str) -> bool:
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
-            return line.startswith("-") and not line.startswith("---")
+            return (stripped == "-" or stripped.startswith("- ")) and not line.startswith("---")
     return False
 
 

@@ -38,6 +38,11 @@ class Ctx:
     def __init__(self, path: str, diags: list[Diagnostic]):
         self.path = path
         self.diags = diags
+        self.layout: tuple[Node, str] | None = None  # the first place the file departs from `gongkai fmt`'s layout
+
+    def off_layout(self, node: Node, what: str) -> None:
+        if self.layout is None or node.line < self.layout[0].line:
+            self.layout = (node, what)
 
     def report(self, node: Node, code: str, message: str) -> object:
         self.diags.append(Diagnostic(self.path, node.line, node.col, code, message))
@@ -256,6 +261,7 @@ class Spec:
         self.name = name
         self.label = label
         self.fields = {f.key: f for f in fields}
+        self.order = {key: i for i, key in enumerate(self.fields)}  # the canonical key order (gongkai fmt)
         self.model = model
 
     def convert(self, node: Node, ctx: Ctx, label: str | None = None) -> object:
@@ -265,8 +271,16 @@ class Spec:
             return ctx.report(node, "GK201", f"“{label}”应该是一组“字段: 值”，这里却是{what}")
         values: dict[str, object] = {}
         lines: dict[str, tuple[int, int]] = {}
+        order, last = self.order, -1
         for key, (knode, vnode) in node.value.items():
             f = self.fields.get(key)
+            if f is not None:
+                at = order[key]
+                if at < last:
+                    ctx.off_layout(knode, f"“{key}”按规范应写在前面的字段之前")
+                last = at
+                if vnode.kind != "scalar" and vnode.line != knode.line and vnode.col != knode.col + 2:
+                    ctx.off_layout(vnode, f"“{key}”下面的内容应比它多缩进两个空格")
             if f is None:
                 close = difflib.get_close_matches(key, self.fields, n=1, cutoff=0.6)
                 hint = f"，是不是“{close[0]}”？" if close else f"，{self.label}可用的字段：{'、'.join(self.fields)}"
@@ -299,6 +313,8 @@ def convert(t, node: Node, ctx: Ctx, label: str) -> object:
         if node.kind != "seq":
             return ctx.report(node, "GK201", f"“{label}”应该是一个列表（每项以“- ”开头）")
         out = [convert(t.item, n, ctx, t.label or label) for n in node.value]
+        if any(n.kind == "map" and n.col != node.col + 2 for n in node.value):
+            ctx.off_layout(node, "列表每项的字段应写在“- ”后面，比“- ”多缩进两个空格")
         return [x for x in out if x is not MISSING]
     return t.convert(node, ctx, label)
 
