@@ -8,7 +8,7 @@ NODE_STAMP := tools/node_modules/.installed-stamp
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; our adapter is pinned to 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-strict shards test check clean bench
+.PHONY: serve build build-strict shards test check clean bench bench-edit
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -64,6 +64,11 @@ BENCH_SIZES ?= 50,100,300,500,700
 BENCH_REPEAT ?= 3
 bench: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
+
+# The commands that edit a clerk's file on one village of a county of BENCH_EDIT_VILLAGES: gongkai amend, new, fmt.
+BENCH_EDIT_VILLAGES ?= 500
+bench-edit: $(STAMP)
+	$(BIN)/python tools/bench_edit.py --villages $(BENCH_EDIT_VILLAGES)
 
 clean:
 	rm -rf site shards .cache $(VENV) tools/node_modules
