@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REPO, gongkai
@@ -102,3 +103,19 @@ def test_fmt_refuses_a_missing_path(tmp_path: Path):
     shutil.rmtree(tmp_path, ignore_errors=True)
     done = gongkai("fmt", str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "找不到" in done.stderr
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"- id: a\n  id: b\n", "重复"),
+    (b"- id: a\n\twho: b\n", "Tab"),
+    (b"- id: &x a\n  who: *x\n", "锚点"),
+    ("- id: a\n  who: 张某\n".encode("gbk"), "GBK"),
+    (b"- id: a\n  who: [b\n", "先改好"),
+], ids=["duplicate key", "tab", "anchor", "gbk", "syntax"])
+def test_fmt_leaves_a_file_it_cannot_read_as_it_is(project: Path, raw: bytes, words: str):
+    path = project / VILLAGE / "pledges" / "2024.yml"
+    path.write_bytes(raw)
+    done = gongkai("fmt", str(path.relative_to(project)), cwd=project)
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert words in done.stderr and "没有整理" in done.stderr, done.stderr
+    assert path.read_bytes() == raw

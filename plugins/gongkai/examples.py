@@ -233,6 +233,8 @@ EXAMPLES: dict[str, Example] = {
     "GK112": Example("village", "name: 龙王庙村", "name: 龙王庙\u2028村", note="村名中间夹着一个看不见的 U+2028 换行符"),
     "GK113": Example(create=f"{VILLAGE_DIR}/pledges/2023.yml", link="../../../../../../备份/2023承诺.yml",
                      note="pledges/2023.yml 不是文件，而是指向数据文件夹外面的一个链接"),
+    "GK114": Example("funds", '    - date: 2024-01-10\n      category: 各项收入\n      summary: 光伏发电收益\n      income: 500.25\n      voucher: 记-001\n    - date: 2024-02-10\n      category: 各项支出\n      summary: 保洁员工资\n      expense: 300.00\n      voucher: 记-002\n', '  - date: 2024-01-10\n    category: 各项收入\n    summary: 光伏发电收益\n    income: 500.25\n    voucher: 记-001\n  - date: 2024-02-10\n    category: 各项支出\n    summary: 保洁员工资\n    expense: 300.00\n    voucher: 记-002\n',
+                     note="收支明细的“- ”和 entries 写在同一列：YAML 认得，只是和规范格式的缩进不一样"),
     "GK201": Example("village", "cadres:\n  - name: 张建国\n    role: 村党支部书记", "cadres: 张建国 村党支部书记"),
     "GK202": Example("pledges", "  who: 张建国\n", "", at=("pledges", 1)),
     "GK203": Example("village", "party_members: 30", "party_member: 30"),

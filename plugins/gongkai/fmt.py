@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString
 from . import roundtrip, schema
 from .check import YEAR_FILE
 from .diagnostics import display_path
+from .load import decode, parse
 
 FILE_SPECS = {"county.yml": schema.COUNTY, "township.yml": schema.TOWNSHIP, "village.yml": schema.VILLAGE}
 
@@ -71,6 +72,11 @@ def _tidy(node, t, doc: roundtrip.Document) -> None:
 def formatted(path: Path) -> tuple[roundtrip.Document, str]:
     """The file as read, and its text in the canonical layout."""
     found = spec_of(path)
+    text, bad = decode(path.read_bytes(), str(path))
+    problems = [bad] if bad is not None else parse(text, str(path))[1]
+    if problems:  # what `check` refuses in a file (tabs, anchors, duplicate keys...), fmt does too, in its words
+        first = problems[0]
+        raise roundtrip.EditError(f"{display_path(str(path))}:{first.line}: {first.message}；先改好它，再整理格式")
     doc = roundtrip.read(path)
     if found is None or doc.data is None:
         return doc, doc.original
@@ -118,8 +124,10 @@ def command(paths: list[str], check: bool, diff: bool) -> int:
     if changed:
         print(f"{verb} {len(changed)} 个文件（共 {len(files)} 个）：" + "、".join(display_path(str(p)) for p in changed[:20])
               + ("……" if len(changed) > 20 else ""), file=sys.stderr)
-    else:
+    elif not failed:
         print(f"{len(files)} 个文件都已是规范格式", file=sys.stderr)
+    if failed:
+        print(f"有 {failed} 个文件读不懂，没有整理", file=sys.stderr)
     if failed:
         return 1
     return 1 if changed and check else 0

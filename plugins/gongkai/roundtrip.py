@@ -106,8 +106,10 @@ def parse(text: str, path: Path | str = "") -> Document:
     if plain.strip():
         try:
             data = _yaml().load(_shift(plain) if top_list else plain)
-        except YAMLError as exc:
-            raise EditError(f"{path} 不是能读懂的 YAML（{type(exc).__name__}）；先运行 gongkai check 改好它") from None
+        except (YAMLError, ValueError) as exc:  # ValueError: a duplicate key, in some ruamel.yaml versions
+            mark = getattr(exc, "problem_mark", None)
+            where = f" 第 {mark.line + 1} 行" if mark is not None else ""
+            raise EditError(f"{path}{where}有 YAML 写法错误；先运行 gongkai check {path} 看是什么问题，改好它") from None
     if data is not None and not isinstance(data, CommentedSeq | CommentedMap):
         raise EditError(f"{path} 里不是记录的列表；先运行 gongkai check 改好它")
     return Document(Path(path), plain, newline, False, data, top_list)

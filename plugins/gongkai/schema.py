@@ -271,16 +271,10 @@ class Spec:
             return ctx.report(node, "GK201", f"“{label}”应该是一组“字段: 值”，这里却是{what}")
         values: dict[str, object] = {}
         lines: dict[str, tuple[int, int]] = {}
-        order, last = self.order, -1
         for key, (knode, vnode) in node.value.items():
             f = self.fields.get(key)
-            if f is not None:
-                at = order[key]
-                if at < last:
-                    ctx.off_layout(knode, f"“{key}”按规范应写在前面的字段之前")
-                last = at
-                if vnode.kind != "scalar" and vnode.line != knode.line and vnode.col != knode.col + 2:
-                    ctx.off_layout(vnode, f"“{key}”下面的内容应比它多缩进两个空格")
+            if vnode.kind != "scalar" and vnode.line != knode.line and vnode.col != knode.col + 2:
+                ctx.off_layout(vnode, f"“{key}”下面的内容应比它多缩进两个空格")
             if f is None:
                 close = difflib.get_close_matches(key, self.fields, n=1, cutoff=0.6)
                 hint = f"，是不是“{close[0]}”？" if close else f"，{self.label}可用的字段：{'、'.join(self.fields)}"
