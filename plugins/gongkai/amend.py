@@ -27,10 +27,6 @@ from .check import _Builder, check_tree
 from .model import Record
 from .yamltext import render_list
 
-# what `check --since` reports that an amendment written here must leave no trace of
-AMENDMENT_CODES = frozenset({"GK801", "GK802", "GK803", "GK804"})
-
-
 class AmendError(Exception):
     """Nothing was written; the message says why. `code`: the exit status."""
 
@@ -102,8 +98,8 @@ def _records(tree) -> dict[tuple[str, str], Record]:
 class _Paths:
     """Between the copy a check reads and the clerk's files."""
 
-    def __init__(self, copy: Path, root: Path, shown: Path):
-        self.copy, self.root, self.shown = str(copy), root, shown
+    def __init__(self, copy: Path, root: Path):
+        self.copy, self.root = str(copy), root
 
     def real(self, path: str | Path) -> Path:
         return self.root / Path(path).relative_to(self.copy)
@@ -127,7 +123,7 @@ def plan(vdir: Path, ref: str, reason: str, day: date, today: date, write: bool)
             raise AmendError(str(exc), 2) from None
         copy = Path(tmp) / "now"
         _copy(root, county, township, village, copy)
-        paths = _Paths(copy, root, vdir)
+        paths = _Paths(copy, root)
         result = check_tree(copy, today, only=county, jobs=1)
         errors = [d for d in result.diagnostics if d.is_error]
         if errors:

@@ -72,12 +72,13 @@ def _tidy(node, t, doc: roundtrip.Document) -> None:
 def formatted(path: Path) -> tuple[roundtrip.Document, str]:
     """The file as read, and its text in the canonical layout."""
     found = spec_of(path)
-    text, bad = decode(path.read_bytes(), str(path))
+    raw = path.read_bytes()
+    text, bad = decode(raw, str(path))
     problems = [bad] if bad is not None else parse(text, str(path))[1]
     if problems:  # what `check` refuses in a file (tabs, anchors, duplicate keys...), fmt does too, in its words
         first = problems[0]
         raise roundtrip.EditError(f"{display_path(str(path))}:{first.line}: {first.message}；先改好它，再整理格式")
-    doc = roundtrip.read(path)
+    doc = roundtrip.parse(text, path, roundtrip.has_bom(raw))
     if found is None or doc.data is None:
         return doc, doc.original
     spec, many = found

@@ -14,7 +14,7 @@ Two things ruamel.yaml does not do by itself are done here:
   so the top list is indented like the inner ones while ruamel.yaml works on it.
 - What follows a record (the blank line before the next one, a comment) is kept by ruamel.yaml
   on the record's last value: a value added at the end of a record, or a record added at the end
-  of the file, takes it over (`move_tail`).
+  of the file, takes it over (`detach_after`, `attach_after`).
 
 And every edit is checked before anything is written (`check_spans`, `expect`): when the dump
 would change a line outside the records a command meant to change, the command refuses with a
@@ -97,8 +97,8 @@ def _top_is_list(text: str) -> bool:
     return False
 
 
-def parse(text: str, path: Path | str = "") -> Document:
-    """A document from text (as decode() gives it: no byte order mark)."""
+def parse(text: str, path: Path | str = "", bom: bool = False) -> Document:
+    """A document from text (as decode() gives it: no byte order mark; `bom`: the file had one)."""
     newline = "\r\n" if "\r\n" in text else "\n"
     plain = text.replace("\r\n", "\n")
     top_list = _top_is_list(plain)
@@ -112,7 +112,7 @@ def parse(text: str, path: Path | str = "") -> Document:
             raise EditError(f"{path}{where}有 YAML 写法错误；先运行 gongkai check {path} 看是什么问题，改好它") from None
     if data is not None and not isinstance(data, CommentedSeq | CommentedMap):
         raise EditError(f"{path} 里不是记录的列表；先运行 gongkai check 改好它")
-    return Document(Path(path), plain, newline, False, data, top_list)
+    return Document(Path(path), plain, newline, bom, data, top_list)
 
 
 def read(path: Path) -> Document:
@@ -121,9 +121,11 @@ def read(path: Path) -> Document:
     text, bad = decode(raw, str(path))
     if bad is not None:
         raise EditError(f"{path} 现在不能读：{bad.message}；先运行 gongkai check 改好它")
-    doc = parse(text, path)
-    doc.bom = raw.startswith(b"\xef\xbb\xbf")
-    return doc
+    return parse(text, path, has_bom(raw))
+
+
+def has_bom(raw: bytes) -> bool:
+    return raw.startswith(BOM.encode("utf-8"))
 
 
 def write(path: Path, data: bytes) -> None:
@@ -199,17 +201,6 @@ def _split_first_line(tail: str) -> tuple[str, str]:
     return first + "\n", rest
 
 
-def move_tail(source, target) -> None:
-    """Give `target` what follows `source`'s last value on later lines (blank lines, comments),
-    keeping on `source` the comment at the end of its own line. `target` comes right after it."""
-    own, after = _split_first_line(_get_tail(source))
-    if not after:
-        return
-    _set_tail(source, own if own.strip() else "")
-    kept_own, _ = _split_first_line(_get_tail(target))
-    _set_tail(target, (kept_own if kept_own.strip() else "\n") + after)
-
-
 def ensure_blank_after(node) -> None:
     """One blank line after `node` (when there is none): a record added below starts apart."""
     tail = _get_tail(node)
@@ -255,32 +246,27 @@ def append_text(doc: Document, text: str) -> str:
     sep = "" if old.endswith("\n") else "\n"
     if not (old + sep).endswith("\n\n"):
         sep += "\n"
-    items = items_from_text(text)
     if len(doc.data):
         ensure_blank_after(doc.data[-1])
-    doc.data.extend(items)
-    for i in range(len(doc.data) - len(items), len(doc.data)):
-        entry = items.ca.items.get(i - (len(doc.data) - len(items)))
-        if entry is not None:
-            doc.data.ca.items[i] = entry
+    _extend(doc.data, items_from_text(text))
     new = old + sep + text
     expect(doc, new)
     return new
+
+
+def _extend(seq: CommentedSeq, items: CommentedSeq) -> None:
+    """Add `items` at the end of `seq`, with the comments ruamel.yaml keeps for them by position."""
+    start = len(seq)
+    seq.extend(items)
+    for i, entry in items.ca.items.items():
+        seq.ca.items[start + i] = entry
 
 
 def expect(doc: Document, wanted: str) -> None:
     """Refuse when the dump is not exactly `wanted`."""
     got = doc.dumps()
     if got != wanted:
-        line = _first_difference(wanted, got)
-        raise EditError(_kept_apart(doc.path, line))
-
-
-def _first_difference(a: str, b: str) -> int:
-    for n, (x, y) in enumerate(zip(a.splitlines(), b.splitlines()), 1):
-        if x != y:
-            return n
-    return min(len(a.splitlines()), len(b.splitlines())) + 1
+        raise EditError(_kept_apart(doc.path, changed_lines(wanted, got)[0]))
 
 
 def item_lines(seq: CommentedSeq, total_lines: int) -> list[tuple[int, int]]:
@@ -337,10 +323,7 @@ def add_items(record: CommentedMap, key: str, text: str) -> None:
     after = detach_after(record)
     current = record.get(key)
     if key in record and isinstance(current, CommentedSeq) and len(current) and not current.fa.flow_style():
-        start = len(current)
-        current.extend(items)
-        for i, entry in items.ca.items.items():
-            current.ca.items[start + i] = entry
+        _extend(current, items)
     else:
         entry = record.ca.items.get(key)
         token = entry[2] if entry and len(entry) > 2 else None

@@ -316,7 +316,7 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
     except roundtrip.EditError as exc:
         raise DataError(f"{exc}，再新增记录") from None
     old_text = doc.original
-    text = record_text(spec, values)
+    record = text = record_text(spec, values)
     if not old_text.strip():
         header = [f"# {village.name} {year} 年的{KIND_WORDS[folder]}：每条记录以“- id:”开头，新记录加在最后面"]
         line = _schema_line(yfile, vdir, folder)
@@ -327,7 +327,7 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
         new_text = roundtrip.append_text(doc, text)
     except roundtrip.EditError as exc:
         raise DataError(str(exc)) from None
-    line_no = len(new_text.splitlines()) - len(record_text(spec, values).splitlines()) + 1
+    line_no = len(new_text.splitlines()) - len(record.splitlines()) + 1
     _verify(yfile, old_text, new_text, record_id, line_no)
     roundtrip.write(yfile, doc.encoded(new_text))
     return Written(yfile, record_id, line_no, not existed, notes)
