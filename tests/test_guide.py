@@ -23,7 +23,27 @@ def test_guide_examples_are_valid_data(tmp_path):
                 dest.write_text(block, encoding="utf-8")
                 written.append(dest.name)
     assert {"county.yml", "township.yml", "village.yml", "2024.yml"} <= set(written)
+    _photos_named_in(tmp_path / "villages")
     result = check_tree(tmp_path / "villages", date(2026, 11, 22))
     assert result.diagnostics == []
     kinds = {k: len(getattr(result.tree.villages[0], k)) for k in ("decisions", "funds", "pledges", "completed")}
     assert all(kinds.values()), kinds
+
+
+def _photos_named_in(data) -> None:
+    """The photos and scans the examples list (attachments' `file`), made as a phone and a scanner would."""
+    import io
+
+    from gongkai import samplephotos
+
+    for yml in data.rglob("*.yml"):
+        for name in re.findall(r"^\s*- file: (\S+)$", yml.read_text(encoding="utf-8"), re.M):
+            path = yml.parent.parent / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            picture = samplephotos.draw("voucher", ["ACCEPTANCE"], seed=1, size=(300, 400))
+            if name.endswith(".pdf"):
+                buf = io.BytesIO()
+                picture.save(buf, "PDF")
+                path.write_bytes(buf.getvalue())
+            else:
+                path.write_bytes(samplephotos.phone_jpeg("voucher", ["ACCEPTANCE"], seed=1, size=(300, 400)))

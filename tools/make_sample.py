@@ -30,6 +30,7 @@ import yaml
 
 from gongkai import schema
 from gongkai.model import period_bounds
+from gongkai.samplephotos import add_photos
 from gongkai.samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, Q3, SMALL, AsOf, Book, D, Ev, R, ceil_div, common_ledger,
     completed_records, decision_record, disclose_result, expand, fen, fund_records, make_people, make_pledge,
@@ -959,6 +960,13 @@ def generate() -> dict:
                     pledges=[(p["made"].year, pledge_record(p)) for p in built["pledges"]],
                     completed=[(c["date"].year, c) for c in built["completed"]],
                 )
+                # the last year's posted notices and largest payments, photographed (smaller than
+                # `gongkai sample`'s: the repository carries them)
+                for rel, data in add_photos([r for _, r in kinds["decisions"]], [r for _, r in kinds["funds"]], YEARS[-1],
+                                            f"{township['slug']}/{v['slug']}", v["slug"].upper(), size=(720, 960), quality=70):
+                    (vdir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    (vdir / rel).write_bytes(data)
+                    stats["photos"] = stats.get("photos", 0) + 1
                 for kind, recs in kinds.items():
                     stats[kind] += len(recs)
                     for y in YEARS:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .integrity import AMENDMENTS, canonical_value, fingerprint_of
+from .integrity import AMENDMENTS, EVIDENCE, canonical_value, fingerprint_of
 from .load import Node
 from .model import Tree, Village
 from .schema import MISSING, Ctx, ListOf, Money, Record, Spec, Type
@@ -59,14 +59,15 @@ def _join(path: str, key) -> str:
 def changes(old, new, path: str = "", growing: frozenset[str] = frozenset()) -> Iterator[tuple[str, object, object]]:
     """(path, old, new) for every published value that changed or went. A field that was not there
     may be added; an item added to a list is a change (a ledger row slipped into a published
-    period), except in the lists named in `growing` (a pledge's deadline revisions)."""
+    period), except in the lists named in `growing` (a pledge's deadline revisions) and in
+    attachments anywhere (the photo of a notice is taken once it is posted)."""
     if isinstance(old, dict) and isinstance(new, dict):
         for key, value in old.items():
             yield from changes(value, new.get(key), _join(path, key), growing)
     elif isinstance(old, list) and isinstance(new, list):
         for i, value in enumerate(old, 1):
             yield from changes(value, new[i - 1] if i <= len(new) else None, _join(path, i), growing)
-        if path not in growing:
+        if path not in growing and not path.endswith(EVIDENCE) and path != EVIDENCE:
             for i in range(len(old) + 1, len(new) + 1):
                 yield _join(path, i), None, new[i - 1]
     elif old != new:

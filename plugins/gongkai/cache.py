@@ -165,7 +165,8 @@ def village_digest(village, digests: dict[str, str], build_key: str) -> str:
     Nothing else goes into its pages. `digests`: each file's content hash, as the check read it
     (Tree.digests)."""
     h = hashlib.sha256(f"{build_key}\0{village.url}\0".encode())
-    files = {village.path, village.township.path, village.county.path, *(r.path for r in village.records())}
+    files = {village.path, village.township.path, village.county.path, *(r.path for r in village.records()),
+             *getattr(village, "attachments_found", ())}  # its photos and scans (attach.py)
     for path in sorted(files):
         content = digests.get(path) or hashlib.sha256(Path(path).read_bytes()).hexdigest()
         h.update(f"{path}\0{content}\0".encode())

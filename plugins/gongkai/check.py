@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import amendments, cache, rules, schema, workers
+from . import amendments, attach, cache, rules, schema, workers
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, read_source
@@ -57,6 +57,7 @@ class _Builder:
         self.root = root
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
+        self.cache_root = cache_root
         self.cache = ParseCache(cache_root, memory.setdefault("parsed", {}) if memory is not None else None)
         self.digests: dict[str, str | None] = {}  # _content's answers, by path
         # `mkdocs serve`: each file's digest with the stat it had, to read again only what was saved since
@@ -75,6 +76,12 @@ class _Builder:
             elif p.is_dir():
                 self.slug_ok(p)
         return out
+
+    def walk_links(self, folder: Path) -> None:
+        """Report every link (shortcut) in a folder and its folders: it could lead out of the data."""
+        for p in self.entries(folder):
+            if p.is_dir():
+                self.walk_links(p)
 
     def report(self, path: Path, code: str, message: str, line: int = 1, col: int = 1) -> None:
         self.diags.append(Diagnostic(str(path), line, col, code, message))
@@ -248,9 +255,12 @@ class _Builder:
         village = self.load(vdir / "village.yml", schema.VILLAGE)
         village.init_tree(vdir.name, township)
         township.villages.append(village)
-        kinds = "village.yml 和 " + " ".join(f"{k}/" for k in schema.RECORD_KINDS) + " 文件夹"
+        kinds = "village.yml、" + " ".join(f"{k}/" for k in schema.RECORD_KINDS) + f" 文件夹和放照片的 {attach.FOLDER}/"
         for entry in self.entries(vdir):
             if entry.name == "village.yml":
+                continue
+            if entry.name == attach.FOLDER and entry.is_dir():
+                self.walk_links(entry)  # photos and scans: attach.check_village reads what records list
                 continue
             spec = schema.RECORD_KINDS.get(entry.name)
             if spec is None or not entry.is_dir():
@@ -328,6 +338,10 @@ def _check_tree(root: Path, today: date | None, since: str | Path | None, reserv
             del builder.seen[gone]
     for county in tree.counties if only is not None else ():
         county.is_root = True
+    for village in tree.villages:  # the files are read every time: they change without the YAML changing
+        found_problems, village.attachments_found = attach.check_village(village, builder.cache_root)
+        builder.diags.extend(found_problems)
+        tree.digests.update((path, f.digest) for path, f in village.attachments_found.items())
     if memory is not None:
         _carry_memos(tree, today or date.today(), memory.setdefault("memos", {}))
     diags = builder.diags

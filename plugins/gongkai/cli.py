@@ -256,7 +256,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    stats = generate(args.out, args.counties, args.villages, args.years, args.seed, today, progress if big else None)
+    stats = generate(args.out, args.counties, args.villages, args.years, args.seed, today, progress if big else None,
+                     photos=args.photos)
     print(f"已生成示例数据到 {args.out}（截至 {today}，种子 {args.seed}）：{stats}")
     print(f"检查：gongkai check {args.out}")
     return 0
@@ -338,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("--years", type=_whole, default=5, help="几年的记录，最后一年是 --today 所在的年份，默认 5")
     sample.add_argument("--seed", type=_whole, default=1, help="随机种子，默认 1")
     sample.add_argument("--today", type=_day, help="数据截至哪一天，默认构建日期（今天，或 GONGKAI_BUILD_DATE）")
+    sample.add_argument("--no-photos", dest="photos", action="store_false",
+                        help="不生成照片（默认每个村最后一年张贴的决议公示和每期最大一笔支出的凭证各有一张手机照片）")
     sample.set_defaults(func=cmd_sample)
     verify = sub.add_parser("verify", help="按核对码找到记录：核对纸上的公示和网上的是否一致",
                             description="按纸质公示上的核对码（如 7K2Q-M9XD）找到对应的记录。"

@@ -93,6 +93,14 @@ _CODES = [
     Code("GK802", ERROR, "已公开的记录被删除", "已公开的记录不能删除；把它放回去，有错就用 amendments 更正"),
     Code("GK803", ERROR, "更正记录写得不对", "field 写记录里的字段（如 budget、resolution.agree、entries.3.expense），old 照原来公开的值抄"),
     Code("GK804", ERROR, "以前的更正记录被改动或删除", "更正记录也是公开的，只能在后面添加新的一项"),
+    # GK9xx: 附件（照片和扫描件，attach.py）
+    Code("GK901", ERROR, "找不到附件文件", "把照片或扫描件放进本村文件夹的 fujian/ 里，file 写成 fujian/文件名，核对文件名（包括 .jpg 这样的后缀）"),
+    Code("GK902", ERROR, "附件不在本村的 fujian/ 文件夹里", "把文件复制进本村文件夹的 fujian/ 里（不要用链接或快捷方式），file 写成 fujian/文件名"),
+    Code("GK903", ERROR, "附件不是能公开的照片或 PDF", "只收手机照片（JPEG、PNG、HEIC）和扫描的 PDF；按文件内容判断，改文件名没有用，请重新拍照或导出"),
+    Code("GK904", ERROR, "附件文件太大", "一个附件不超过 20 MB：手机照片用原图即可，扫描件降低分辨率（300 dpi 足够）重新导出"),
+    Code("GK905", ERROR, "一条记录的附件太多", "一条记录最多 12 个附件：把多张凭证扫描成一个 PDF"),
+    Code("GK906", WARNING, "fujian/ 里有没用到的文件", "在对应记录的 attachments 里列出它，或把它从 fujian/ 里移走；没列出的文件不会公开"),
+    Code("GK907", ERROR, "附件里的个人信息还没遮挡", "把照片上的身份证号、银行卡号、手机号、签名和人脸涂掉或裁掉，再写 redacted: 是"),
 ]
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
 

@@ -144,6 +144,22 @@ def write_tree(root: Path, **overrides: str | bytes) -> Path:
     return data
 
 
+def _write_file(path: Path, what: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if what == "photo":
+        from .samplephotos import phone_jpeg
+
+        path.write_bytes(phone_jpeg("voucher", ["No. JI-003  2024-09-30", "AMOUNT 118,000.00"], seed=1, size=(300, 400)))
+    elif what == "html":
+        path.write_text("<!DOCTYPE html><html><head><title>微信图片</title></head><body></body></html>\n", encoding="utf-8")
+    elif what == "big":
+        with path.open("wb") as f:  # sparse: no 21 MB written
+            f.write(b"\xff\xd8\xff\xe0")
+            f.truncate(21 * 1024 * 1024)
+    else:
+        raise ValueError(what)
+
+
 @dataclass(frozen=True)
 class Example:
     """How to break the tiny village so that one code fires.
@@ -162,6 +178,9 @@ class Example:
     note: str = ""  # what the reader should notice, when the text alone does not show it
     at: tuple[str, int] | None = None  # (file, line) the diagnostic points at, when not the change itself
     published: bool = False  # the tiny village as it is was published (on main); the change came after it
+    # files written beside the data, (path under the data folder, what): "photo" (a phone's JPEG),
+    # "html" (a web page saved as .jpg), "big" (a 21 MB file)
+    files: tuple[tuple[str, str], ...] = ()
 
     def wrong_text(self) -> str:
         base = BASE[self.file]
@@ -176,6 +195,10 @@ class Example:
         if self.published:
             write_tree(root / "published")
         data = write_tree(root)
+        for rel, what in self.files:
+            _write_file(data / rel, what)
+        if self.create and any(rel == self.create for rel, _ in self.files):
+            return data / self.create
         if self.create:
             path = data / self.create
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -213,6 +236,14 @@ class Example:
             "\n".join(self.wrong_text().splitlines()[lo:wrong_end]),
             "\n".join(right_text.splitlines()[lo:right_end]),
         )
+
+
+_DECIDED = "  decision: d-2024-01\n"
+
+
+def _attachment(file: str, redacted: str = "是", first: bool = True) -> str:
+    head = "  attachments:\n" if first else ""
+    return f"{head}    - file: {file}\n      caption: 文化广场工程结算单\n      redacted: {redacted}\n"
 
 
 _CONSULTATION = "  consultation:\n    date: 2024-03-05\n    expected: 7\n    present: 7\n    agree: 7\n"
@@ -285,4 +316,18 @@ EXAMPLES: dict[str, Example] = {
     "GK803": Example("completed", "        - field: cost", "        - field: costs"),
     "GK804": Example("completed", "          old: 120500.00", "          old: 118000.00", published=True,
                      note="已经公开的更正记录被改了"),
+    "GK901": Example("completed", _DECIDED, _DECIDED + _attachment("fujian/2024-jiesuan.jpg"), note="照片还没有放进 fujian/ 文件夹"),
+    "GK902": Example("completed", _DECIDED, _DECIDED + _attachment("../../../jiesuan.jpg"), note="照片放在本村文件夹外面"),
+    "GK903": Example("completed", _DECIDED, _DECIDED + _attachment("fujian/2024-jiesuan.jpg"),
+                     files=((f"{VILLAGE_DIR}/fujian/2024-jiesuan.jpg", "html"),),
+                     note="fujian/2024-jiesuan.jpg 名字是 .jpg，内容却是从微信存下来的一个网页"),
+    "GK904": Example("completed", _DECIDED, _DECIDED + _attachment("fujian/2024-jiesuan.jpg"),
+                     files=((f"{VILLAGE_DIR}/fujian/2024-jiesuan.jpg", "big"),), note="fujian/2024-jiesuan.jpg 有 21 MB"),
+    "GK905": Example("completed", _DECIDED, _DECIDED + "".join(_attachment(f"fujian/2024-{i:02}.jpg", first=i == 1) for i in range(1, 14)),
+                     files=tuple((f"{VILLAGE_DIR}/fujian/2024-{i:02}.jpg", "photo") for i in range(1, 14)),
+                     note="一条记录列了 13 张照片"),
+    "GK906": Example(create=f"{VILLAGE_DIR}/fujian/2024-jiesuan.jpg", files=((f"{VILLAGE_DIR}/fujian/2024-jiesuan.jpg", "photo"),),
+                     note="fujian/ 里放了照片，却没有哪条记录的 attachments 列出它"),
+    "GK907": Example("completed", _DECIDED, _DECIDED + _attachment("fujian/2024-jiesuan.jpg", redacted="否"),
+                     files=((f"{VILLAGE_DIR}/fujian/2024-jiesuan.jpg", "photo"),), note="结算单上的身份证号还没遮挡"),
 }

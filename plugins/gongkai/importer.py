@@ -188,6 +188,7 @@ class Row:
     id: str | None
     village_code: str | None
     total: bool = False  # a line of totals or carried balances, not an entry
+    photos: bool = False  # the row listed attachments, which are not imported
 
 
 
@@ -195,9 +196,12 @@ def read_row(number: int, cells: list, header: dict[int, opendata.Column], path:
              problems: list[Problem]) -> Row | None:
     """One data row converted through schema.ENTRY; None when it is empty."""
     values: dict[str, tuple[int, str]] = {}
+    photos = False
     for pos, col in header.items():
         text = cell_text(cells[pos] if pos < len(cells) else None, col.type)
-        if text:
+        if text and col.type == "array":  # photos (the site's own export): the files are not in the sheet
+            photos = photos or text != "[]"
+        elif text:
             values[col.name] = (pos + 1, text)
     if not values:
         return None
@@ -227,7 +231,7 @@ def read_row(number: int, cells: list, header: dict[int, opendata.Column], path:
         problems.append(Problem(number, f"明细“{entry.summary}”要么填收入，要么填支出，不能{both}", "收入和支出两列只填一列"))
         entry = None
     code = values.get("village_code", (0, None))[1]
-    return Row(number, entry, head.get("period"), head.get("id"), code)
+    return Row(number, entry, head.get("period"), head.get("id"), code, photos=photos)
 
 
 # -- the village as it is ----------------------------------------------------------------------------
@@ -466,6 +470,10 @@ def import_funds(source: Path, vdir: Path, opts: Options, today: date) -> tuple[
         notes.append(f"跳过了合计、结转等没有凭证号的行：第 {'、'.join(map(str, totals))} 行")
     if others and records:
         notes.append(f"文件里其他村的 {len(others)} 行明细没有导入（只导入区划代码 {village.code} 的{village.name}的明细）")
+    photos = [r.number for r in read if r.photos]
+    if photos and records:
+        notes.append(f"第 {'、'.join(map(str, photos))} 行列了附件（照片），照片没有导入：把照片放进本村的 fujian/ 文件夹，"
+                     "再在那笔明细下写 attachments（见文书指南“照片和扫描件”）")
     if not (opts.reviewed and opts.published):
         notes.append(f"审核日期和公开日期先填了 {opts.reviewed or today} 和 {opts.published or today}，不对就改")
     return Imported(records, list(additions), notes), []

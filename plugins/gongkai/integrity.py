@@ -16,6 +16,9 @@ from decimal import Decimal
 from .schema import Record
 
 AMENDMENTS = "amendments"  # the one field that is history, not content
+# Photos and scans prove what a record says; they are not what it says. A photo of the notice as
+# posted is added after the notice was printed, and must not change the 核对码 printed on it.
+EVIDENCE = "attachments"
 # Crockford's base32: digits and capitals without I, L, O and U, which are misread on paper.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -49,8 +52,17 @@ def canonical(where: str, rec: Record, content: dict | None = None) -> bytes:
     (the record's own, or an earlier version of it rebuilt from its amendments)."""
     if content is None:
         content = canonical_value(rec)
-    data = {"where": where, "kind": getattr(rec, "kind", rec.spec.name), "content": content}
+    data = {"where": where, "kind": getattr(rec, "kind", rec.spec.name), "content": _without(content, EVIDENCE)}
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _without(data, key: str):
+    """`data` (canonical JSON) without `key` at any depth."""
+    if isinstance(data, dict):
+        return {k: _without(v, key) for k, v in data.items() if k != key}
+    if isinstance(data, list):
+        return [_without(v, key) for v in data]
+    return data
 
 
 def fingerprint(where: str, rec: Record) -> str:

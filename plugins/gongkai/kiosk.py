@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import cache, render
+from . import attach, cache, render
 from .model import Decision, FundPeriod, Pledge, Township, Village, period_label, zh_date
 from .schema import Record
 
@@ -63,6 +63,7 @@ class Slide:
     facts: tuple[tuple[str, str], ...] = ()
     note: str = ""
     place: str = ""  # the village's name, on a township's loop
+    photos: tuple[tuple[str, str, int, int], ...] = ()  # (path in the site, caption, width, height), shown large
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,23 @@ def _village_items(village: Village, today: date, settings: Settings) -> list[Sl
         ):
             if latest is not None and latest not in found:
                 found.append(latest)
-    return ([decision_slide(village, d, today) for d in decisions]
-            + ([funds_slide(funds)] if funds else [])
-            + [pledge_slide(p, today) for p in pledges]
-            + [completed_slide(village, c) for c in completed])
+    return [with_photos(village, rec, slide) for rec, slide in
+            [(d, decision_slide(village, d, today)) for d in decisions]
+            + ([(funds, funds_slide(funds))] if funds else [])
+            + [(p, pledge_slide(p, today)) for p in pledges]
+            + [(c, completed_slide(village, c)) for c in completed]]
+
+
+KIOSK_PHOTOS = 2  # a slide shows at most this many of its record's photos
+
+
+def with_photos(village: Village, rec: Record, slide: Slide) -> Slide:
+    """The slide with its record's photos (the full images: a kiosk's screen is large), the
+    latest-added first: the notice as posted, the voucher of the last payment."""
+    shown = [a for a in attach.shown(rec, village) if not a.is_pdf][::-1][:KIOSK_PHOTOS]
+    if not shown:
+        return slide
+    return replace(slide, photos=tuple((village.url + a.full, a.caption, a.full_width, a.full_height) for a in shown))
 
 
 def village_playlist(village: Village, today: date, settings: Settings) -> list[Slide]:
@@ -188,7 +202,9 @@ def village_playlist(village: Village, today: date, settings: Settings) -> list[
 
 def township_playlist(township: Township, today: date, settings: Settings) -> list[Slide]:
     """The villages' items taken in turn, so that one busy village does not fill the loop."""
-    queues = [[replace(s, place=v.name) for s in village_items(v, today, settings)] for v in township.villages]
+    # without photos: a township's loop is made where the villages' photos are not (they are encoded
+    # with each village's pages, in other processes); a villager sees them on the village's screen
+    queues = [[replace(s, place=v.name, photos=()) for s in village_items(v, today, settings)] for v in township.villages]
     mixed = [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)]
     intro = Slide("概况", f"{township.name}村务公开", facts=(
         ("村数", f"{len(township.villages)} 个村"),

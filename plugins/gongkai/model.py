@@ -323,6 +323,8 @@ class Village(Record):
         # rules' findings): once a build, and in `mkdocs serve` once while the village is unchanged
         # (check_tree). Values only: nothing in it may point back at the village or its tree.
         self.memo: dict = {}
+        self.media: dict = {}  # the published form of each (attach.outputs), for its pages
+        self.attachments_found: dict = {}  # its photos and scans the check found good, by path (attach.Found)
 
     def remember(self, key, make):
         """make()'s answer, worked out once (see memo)."""

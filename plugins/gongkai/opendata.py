@@ -130,6 +130,8 @@ def _columns(spec: Spec, source: int, skip: tuple[str, ...] = (), path: tuple[st
         if isinstance(f.type, ListOf):
             item = f.type.item.label if isinstance(f.type.item, Spec) else "文字"
             kind, words = "array", f"JSON 数组，每项是一条{item}"
+            if f.type.item is schema.ATTACHMENT:
+                words += "，file 是网站上发布的文件（去掉了拍照信息），相对本村的网页所在的文件夹"
         else:
             kind, words = _TYPES.get(type(f.type), ("string", ""))
             if isinstance(f.type, schema.Choice):
@@ -233,6 +235,8 @@ def json_value(value) -> str:
         return "[" + ",".join(map(json_value, value)) + "]"
     if isinstance(value, Record):
         fields = value.__dict__  # a record has every field of its spec as an attribute (None when not given)
+        if "published" in fields:  # an attachment: the file as the site publishes it, not the clerk's original
+            fields = {**fields, "file": fields["published"]}
         return "{" + ",".join(key + json_value(v) for name, key in _keys(value.spec)
                               if (v := fields.get(name)) is not None) + "}"
     if kind is dict:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import cache, feeds, kiosk, opendata, render, search, workers
+from . import attach, cache, feeds, kiosk, opendata, render, search, workers
 from .cache import PageCache
 from .model import Township, Village
 from .render import Context
@@ -46,9 +46,11 @@ def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) ->
     """(files as (path in the site, bytes): its pages, then its open-data folder and its feed;
     (how many of them are pages, how many other files, search entries, kiosk page, what it gives
     the feeds and the sitemap: feeds.village_feed)) of one village."""
+    # photos and scans first, encoded (or from the cache): the pages show them by their published names
+    village.media, media = attach.outputs(village, village.attachments_found, cache.folder(ctx.tree.root))
     pages = [(rel, html.encode("utf-8")) for rel, html in render.village_pages(village, ctx)]
     feed, events, urls = feeds.village_feed(village, ctx)
-    data = opendata.village_files(village, sample=ctx.tree.is_sample) + feed
+    data = opendata.village_files(village, sample=ctx.tree.is_sample) + feed + media
     return pages + data, (len(pages), len(data), list(search.village_documents(village, ctx.today)),
                           kiosk.village_page(village, ctx, settings), (events, urls))
 

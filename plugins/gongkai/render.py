@@ -28,7 +28,7 @@ try:  # what markupsafe.escape calls: its C escape, else its Python one (markups
 except ImportError:  # pragma: no cover
     from markupsafe._native import _escape_inner
 
-from . import address, amendments, charts, compliance, csp, diagnostics, integrity, schema
+from . import address, amendments, attach, charts, compliance, csp, diagnostics, integrity, schema
 from .capitals import capitals
 from .examples import EXAMPLES, FILES
 from .model import County, Decision, Tree, Village, period_label, period_short_label, zh_date
@@ -136,6 +136,7 @@ def _text(value) -> str:
 
 _env.filters.update(ledger_rows=ledger_rows)
 _env.filters["amendment_history"] = lambda rec, village: amendments.history(village.slug_path, rec)
+_env.filters["attachments"] = attach.shown  # {{ rec|attachments(village) }}: its photos and scans as published
 
 
 def _package_url(county) -> str:
@@ -667,6 +668,7 @@ _TYPE_WORDS = {
     schema.Phone: "公开的办公电话，加引号",
     schema.Money: "金额（元），如 12000.50",
     schema.Text: "文字",
+    schema.Statement: "只能写 是",
 }
 
 

@@ -36,6 +36,7 @@ from .samplekit import (
     make_pledge, month_end, office_phone, pay_decision, period_of, pledge_record, pledge_text, pledge_who,
     rdate, schedule, small_job, template_pledge,
 )
+from .samplephotos import add_photos
 from .yamltext import Quoted, render_list, render_map, schema_comment
 
 PUBLISHED_WITHIN = 12  # days after a period ends by which fund_records has always published it
@@ -413,11 +414,12 @@ class Stats:
     completed: int = 0
     files: int = 0
     bytes: int = 0
+    photos: int = 0
 
     def __str__(self) -> str:
         return (f"{self.counties} 个县、{self.townships} 个乡镇、{self.villages} 个村；决策 {self.decisions} 条、"
                 f"财务公开 {self.funds} 期（明细 {self.entries} 笔）、承诺 {self.pledges} 条、办结事项 {self.completed} 条；"
-                f"{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB")
+                f"照片 {self.photos} 张；{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB")
 
 
 class _Writer:
@@ -438,6 +440,13 @@ class _Writer:
         path.write_bytes(data)
         self.stats.files += 1
         self.stats.bytes += len(data)
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.stats.files += 1
+        self.stats.bytes += len(data)
+        self.stats.photos += 1
 
 
 def _village_file(v: dict, county: dict, people: dict, rng: random.Random) -> dict:
@@ -464,7 +473,7 @@ def _records(built: dict) -> dict[str, list[tuple[int, dict]]]:
 
 
 def generate(out: Path, counties: int, villages: int, years: int, seed: int, today: date,
-             progress=None) -> Stats:
+             progress=None, photos: bool = True) -> Stats:
     """Write `counties` counties of `villages` villages with `years` years of records (the last
     one the year of `today`) into the folder `out`. `progress(text)` hears of each township."""
     asof = AsOf(today, today - timedelta(days=2))
@@ -497,20 +506,25 @@ def generate(out: Path, counties: int, villages: int, years: int, seed: int, tod
                              overdue=index in overdue)
                 index += 1
                 _write_village(writer, tdir / v["slug"], county, township, v, year_list, asof,
-                               random.Random(f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"))
+                               random.Random(f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"), photos)
             if progress:
                 progress(f"{county['name']}（第 {ci + 1}/{counties} 个县）{township['name']}：已生成 {index}/{villages} 个村")
     return stats
 
 
 def _write_village(writer: _Writer, vdir: Path, county: dict, township: dict, v: dict, years: list[int],
-                   asof: AsOf, rng: random.Random) -> None:
+                   asof: AsOf, rng: random.Random, photos: bool = True) -> None:
     built = build_village(county, township, v, years, asof, rng)
     writer.write(vdir / "village.yml", render_map(_village_file(v, county, built["people"], rng)))
     stats = writer.stats
     stats.villages += 1
     stats.entries += sum(len(f["entries"]) for f in built["funds"])
-    for kind, recs in _records(built).items():
+    records = _records(built)
+    if photos:
+        for rel, data in add_photos([r for _, r in records["decisions"]], [r for _, r in records["funds"]], years[-1],
+                                    f"{rng.getrandbits(64)}/{vdir.parent.name}/{vdir.name}", vdir.name.upper()):
+            writer.write_bytes(vdir / rel, data)
+    for kind, recs in records.items():
         setattr(stats, kind, getattr(stats, kind) + len(recs))
         for y in years:
             year_recs = [r for ry, r in recs if ry == y]

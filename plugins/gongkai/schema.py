@@ -180,6 +180,19 @@ class Bool(Type):
         return ctx.report(node, "GK210", f"“{label}”应写 true 或 false，这里是“{value}”")
 
 
+class Statement(Type):
+    """A statement the clerk must make: only its one word (是) passes."""
+
+    def __init__(self, word: str, refusal: str):
+        self.word, self.refusal = word, refusal
+        self.json = {"type": "string", "enum": [word]}
+
+    def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
+        if value.strip() != self.word:
+            return ctx.report(node, "GK907", f"“{label}”写的是“{value}”：{self.refusal}")
+        return self.word
+
+
 class Choice(Type):
     def __init__(self, options: tuple[str, ...]):
         self.options = options
@@ -413,6 +426,15 @@ VILLAGE = Spec("village", "村（village.yml）", [
     Field("introduction", Text(), "村情简介", "一两句话介绍本村"),
 ])
 
+ATTACHMENT = Spec("attachment", "附件", [
+    Field("file", Text(), "文件", "照片（JPEG、PNG、HEIC）或扫描件（PDF），放在本村文件夹的 fujian/ 里，写成 fujian/2024-记-012.jpg", True),
+    Field("caption", Text(), "说明", "一句话说这是什么，如 记-012 水泥款发票；网页上作为照片的文字说明，打印的公示按它列出附件", True),
+    Field("redacted", Statement("是", "照片或扫描件里的身份证号、银行卡号、手机号、签名和人脸遮挡以后才能公开；遮挡好了写 是"),
+          "已遮挡个人信息", "身份证号、银行卡号、手机号、签名等个人信息都已遮挡（涂掉或裁掉）时写 是", True),
+])
+# Photos and scans that prove a record: vouchers, minutes, the notice as posted (attach.py)
+_ATTACHMENTS = Field("attachments", ListOf(ATTACHMENT), "附件", "原始凭证、会议记录、张贴的公示等的照片或扫描件，每个一项；最多 12 个")
+
 _MEETING_FIELDS = [
     Field("date", Date(), "会议日期", "", True),
     Field("expected", Count(), "应到人数", "", True),
@@ -422,11 +444,13 @@ _MEETING_FIELDS = [
     Field("abstain", Count(), "弃权", "弃权票数"),
     Field("summary", Text(), "会议内容", "议了什么、结论是什么"),
     Field("minutes", Text(), "会议记录", "会议记录本的页码或编号"),
+    _ATTACHMENTS,
 ]
 THREE_PARTY = Spec("three_party", "三方议事", [
     Field("date", Date(), "会议日期", "", True),
     Field("summary", Text(), "会议内容", "村党支部、村委会、村务监督委员会商量了什么"),
     Field("minutes", Text(), "会议记录", ""),
+    _ATTACHMENTS,
 ])
 PROPOSAL = Spec("proposal", "提议（村党支部会议）", _MEETING_FIELDS + [
     Field("merged_consultation", Bool(), "与商议合并召开", "一肩挑的村，提议和商议可以合并为一次会议，写 true"),
@@ -451,6 +475,7 @@ DISCLOSURE = Spec("disclosure", "决议公开", [
     Field("start", Date(), "公示开始", "", True),
     Field("end", Date(), "公示结束", "", True),
     Field("where", Text(), "公示地点", "如 村务公开栏、本网站"),
+    _ATTACHMENTS,
 ])
 RESULT_DISCLOSURE = Spec("result_disclosure", "实施结果公开", [
     Field("start", Date(), "公示开始", "", True),
@@ -458,6 +483,7 @@ RESULT_DISCLOSURE = Spec("result_disclosure", "实施结果公开", [
     Field("where", Text(), "公示地点", ""),
     Field("summary", Text(), "实施结果", "做了什么、花了多少", True),
     Field("cost", Money(), "实际花费（元）", ""),
+    _ATTACHMENTS,
 ])
 DECISION = Spec("decision", "决策", [
     Field("id", Id(), "编号", "本村唯一，如 d-2024-01；公开后不要再改", True),
@@ -483,6 +509,7 @@ ENTRY = Spec("entry", "收支明细", [
     Field("expense", Money(), "支出（元）", "支出填这里，收入不填"),
     Field("counterparty", Text(), "对方单位", "付款或收款的单位；个人只写姓氏加“某”"),
     Field("voucher", Text(), "凭证号", "如 记-012", True),
+    _ATTACHMENTS,
 ])
 FUND_PERIOD = Spec("fund_period", "财务公开期", [
     Field("id", Id(), "编号", "如 f-2024-q1", True),
@@ -512,6 +539,7 @@ PLEDGE = Spec("pledge", "承诺", [
     Field("kept_on", Date(), "兑现日期", "已兑现时填写"),
     Field("evidence", Text(), "兑现佐证", "已兑现时填写：照片、验收单等在哪里可以看到"),
     Field("evaluation", Text(), "群众评议", ""),
+    _ATTACHMENTS,
     _AMENDMENTS,
 ])
 COMPLETED = Spec("completed", "办结事项", [
@@ -522,6 +550,7 @@ COMPLETED = Spec("completed", "办结事项", [
     Field("funding", Text(), "资金来源", "如 村集体收入、上级专项资金"),
     Field("decision", Id(), "关联决策", "经过四议两公开的，填决策编号"),
     Field("summary", Text(), "说明", ""),
+    _ATTACHMENTS,
     _AMENDMENTS,
 ])
 
