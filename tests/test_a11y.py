@@ -38,8 +38,8 @@ def _village() -> tuple[str, str, str]:
 
 # What makes a record page worth testing: the more of its template it shows, the better.
 MARKERS = {
-    "decision": ("办结情况", "尚未进行", "三方议事", "gk-summary", "会议记录", 'class="gk-n gk-n-jueyi"'),
-    "funds": ("gk-ledger", "说明：", "gk-closing"),
+    "decision": ("办结情况", "尚未进行", "三方议事", "gk-summary", "会议记录", 'class="gk-n gk-n-jueyi"', "gk-gallery"),
+    "funds": ("gk-ledger", "说明：", "gk-closing", "gk-gallery"),
     "pledge": ("期限调整", "gk-overdue", "<del>", "兑现佐证", "群众评议"),
     "completed": ("对应决策", "资金来源", "gk-summary", "花费"),
 }

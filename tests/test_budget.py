@@ -46,7 +46,7 @@ def busy(tmp_path_factory):
     """(site, page of the village with the most records, that village) of a generated county."""
     project = copy_project(tmp_path_factory.mktemp("budget") / "project")
     shutil.rmtree(project / "villages")
-    done = gongkai("sample", "--counties", "1", "--villages", "3", "--years", "6", "--seed", "1",
+    done = gongkai("sample", "--counties", "1", "--villages", "3", "--years", "6", "--seed", "1", "--photos", "100",
                    "--today", BUILD_DATE, str(project / "villages"))
     assert done.returncode == 0, done.stderr
     site = project / "site"
@@ -96,3 +96,19 @@ def test_that_village_has_five_years_of_records(busy):
     assert len({href for href in found.links if href.startswith("p-")}) >= 5 * 2
     years = {int(p.period[:4]) for p in village.funds}
     assert len(years) >= 5
+
+
+def test_a_record_pages_thumbnails_stay_under_100_kb(busy):
+    """Photos cost a phone's data only when opened: the thumbnails a record page loads, all of
+    them, stay under 100 KB; the board loads no image at all."""
+    import re
+
+    site, page, village = busy
+    assert "<img" not in page.read_text(encoding="utf-8")
+    with_photos = 0
+    for record in sorted(page.parent.glob("*.html")):
+        thumbs = re.findall(r'<img src="(fujian/[^"]+)"', record.read_text(encoding="utf-8"))
+        if thumbs:
+            with_photos += 1
+            assert sum((record.parent / t).stat().st_size for t in thumbs) < 100 * 1024, record
+    assert with_photos >= 5  # the last year's notices and vouchers

@@ -168,6 +168,12 @@ def test_no_url_to_another_host(sample_site):
     assert len(handwritten) >= 5
 
 
+def test_the_themes_source_maps_are_not_published(sample_site):
+    # a developer's tool, not a villager's: bytes a county's size budget would pay for
+    scripts = list((sample_site / "assets" / "javascripts").rglob("*.js"))
+    assert scripts and not list(sample_site.rglob("*.map"))
+
+
 def test_site_publishes_the_json_schemas(sample_site):
     """content/schema/*.schema.json ship as they are at /schema/, for editors and other tools."""
     committed = sorted((REPO / "content" / "schema").glob("*.schema.json"))

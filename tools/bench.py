@@ -127,13 +127,18 @@ def set_aside(path: Path, trash: Path) -> None:
         path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
 
 
-def site_size(site: Path) -> tuple[int, int]:
-    """(bytes of all files, files and folders) of a built site, as a Pages host counts them."""
-    size = entries = 0
+def site_size(site: Path) -> tuple[int, int, int, int]:
+    """(bytes of all files, files and folders, photos and scans, their bytes) of a built site, as a
+    Pages host counts them. A photo is its full image and its thumbnail (a village's fujian/)."""
+    size = entries = photos = photo_bytes = 0
     for root, dirs, files in os.walk(site):
         entries += len(dirs) + len(files)
-        size += sum(os.path.getsize(os.path.join(root, f)) for f in files)
-    return size, entries
+        sizes = [os.path.getsize(os.path.join(root, f)) for f in files]
+        size += sum(sizes)
+        if os.path.basename(root) == "fujian":
+            photos += sum(1 for f in files if not f.endswith("-s.webp"))
+            photo_bytes += sum(sizes)
+    return size, entries, photos, photo_bytes
 
 
 def hugo_build(data: Path, work: Path, repeat: int) -> float | None:
@@ -148,6 +153,7 @@ def hugo_build(data: Path, work: Path, repeat: int) -> float | None:
         out = source / f"public-{n}"
         times.append(run([HUGO, "--quiet", "--source", str(source), "--destination", str(out)], source)[0])
         set_aside(out, work / "trash")
+        set_aside(source / "resources", work / "trash")  # its encoded photos: every run cold, as ours
     return statistics.median(times)
 
 
@@ -173,7 +179,7 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
         warm.append(run([str(BIN / "mkdocs"), "build", "-q"], proj))  # warm: nothing changed
     site = proj / "site"
     pages = sum(1 for _ in site.rglob("*.html"))
-    site_bytes, entries_on_disk = site_size(site)
+    site_bytes, entries_on_disk, photos, photo_bytes = site_size(site)
     index = (site / "search" / "search_index.json").read_bytes()
     sys.path.insert(0, str(ROOT / "plugins"))
     from gongkai.check import check_tree
@@ -188,6 +194,7 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -
         build_s=statistics.median(b[0] for b in builds), build_cpu_s=statistics.median(b[2] for b in builds),
         peak_mb=max(b[1] for b in builds + warm),
         warm_s=statistics.median(b[0] for b in warm), site_mb=site_bytes / 1e6, files=entries_on_disk,
+        photos=photos, photo_mb=photo_bytes / 1e6,
         hugo_s=hugo, hugo_ratio=statistics.median(b[0] for b in builds) / hugo if hugo else None,
         index_kb=len(index) / 1e3,
         index_gz_kb=len(gzip.compress(index, 9)) / 1e3,
@@ -201,6 +208,7 @@ COLUMNS = [("villages", "村", "{}"), ("records", "记录", "{:,}"), ("entries",
            ("build_cpu_s", "构建 CPU 秒（无缓存）", "{:.1f}"), ("warm_s", "重建秒（无改动）", "{:.1f}"),
            ("hugo_s", "Hugo 秒", "{:.1f}"), ("hugo_ratio", "构建/Hugo", "{:.2f}"),
            ("peak_mb", "峰值内存 MB", "{:,}"), ("site_mb", "网站 MB", "{:,.0f}"), ("files", "文件和文件夹", "{:,}"),
+           ("photos", "照片", "{:,}"), ("photo_mb", "照片 MB", "{:,.1f}"),
            ("index_kb", "搜索索引 KB", "{:,.0f}"),
            ("index_gz_kb", "索引 gzip KB", "{:,.0f}"), ("rebuild_s", "serve 重建秒", "{:.1f}")]
 
@@ -222,7 +230,8 @@ def pairs(rows: list[dict]) -> list[tuple[dict, dict]]:
 
 def hosts(rows: list[dict]) -> list[str]:
     """Each size's site against what the hosts take: GitHub Pages' bytes, GitLab Pages' files."""
-    return [f"{r['villages']} 村：网站 {r['site_mb']:,.0f} MB（GitHub Pages 上限 1,000 MB 的 {r['site_mb'] * 1e6 / GITHUB_PAGES_BYTES:.0%}），"
+    return [f"{r['villages']} 村：网站 {r['site_mb']:,.0f} MB（GitHub Pages 上限 1,000 MB 的 {r['site_mb'] * 1e6 / GITHUB_PAGES_BYTES:.0%}；"
+            f"其中照片 {r['photos']:,} 张 {r['photo_mb']:,.1f} MB），"
             f"{r['files']:,} 个文件和文件夹（GitLab Pages 上限 200,000 个的 {r['files'] / GITLAB_PAGES_FILES:.0%}）" for r in rows]
 
 
@@ -253,7 +262,10 @@ EXPLAINED = """\
 （`GONGKAI_JOBS` 可改）；“构建 CPU 秒”是第一次构建所有进程用掉的 CPU 时间（用户态加内核态），除以核数就是这台机器上\
 构建最快能有多快。“Hugo 秒”是同一份数据变成 Hugo 的内容文件（每个村、每条记录一个页面，`tools/hugo_site.py`）以后，\
 Debian 的 Hugo 第一次构建的秒数，在同一次测量里、同一台机器上，紧接在我们的构建之前；“构建/Hugo”是两者之比。\
-“网站 MB”和“文件和文件夹”是发布出去的网站：GitHub Pages 不收超过 1 GB 的网站，GitLab Pages 最多 200,000 个文件。
+“网站 MB”和“文件和文件夹”是发布出去的网站：GitHub Pages 不收超过 1 GB 的网站，GitLab Pages 最多 200,000 个文件。\
+照片：生成的县里十分之一的村是试点村（`gongkai sample --photos 10`），最后一年张贴的决议公示和每期最大一笔支出的凭证\
+各有一张手机照片（1080×1440，带 GPS 等拍照信息）；网站发布的是去掉拍照信息、重新编码的 WebP 和缩略图，\
+“照片 MB”两者都算。Hugo 的网站也用它自己的图片处理把同样的照片编成 WebP 和缩略图（每次都不用它上次的结果）。
 
 重新测量：`make bench`（默认 50、100、300、500、700 个村，各测 3 次取中位数），或
 `.venv/bin/python tools/bench.py --sizes 50,100 --write` 把结果写回本页。

@@ -193,7 +193,11 @@ def _check_file(vdir: Path, a, diags: list[Diagnostic]) -> Found | None:
         hint = f"，{FOLDER}/ 里有“{near}”，是不是它？" if near else f"：把文件放进 {FOLDER}/，或核对文件名"
         diags.append(_at(a, "GK901", f"找不到附件“{name}”{hint}"))
         return None
-    size = path.stat().st_size
+    stat = path.stat()
+    size = stat.st_size
+    known = _known.get(str(path))
+    if known is not None and known[0] == (size, stat.st_mtime_ns, stat.st_ino):
+        return known[1]  # `mkdocs serve`: a good file unchanged since the last check is not read again
     if size > MAX_BYTES:
         diags.append(_at(a, "GK904", f"附件“{name}”有 {size / 1024 / 1024:.0f} MB，超过 {MAX_BYTES // 1024 // 1024} MB：用手机的“压缩”或扫描软件重新导出"))
         return None
@@ -209,7 +213,13 @@ def _check_file(vdir: Path, a, diags: list[Diagnostic]) -> Found | None:
     if problem:
         diags.append(_at(a, "GK903", f"附件“{name}”{problem}"))
         return None
+    _known[str(path)] = ((size, stat.st_mtime_ns, stat.st_ino), found)
     return found
+
+
+# Good files as the last check found them, by path, with the size, time and inode they had: a
+# county's photos are a hundred megabytes that `mkdocs serve` would otherwise read at every save.
+_known: dict[str, tuple[tuple[int, int, int], Found]] = {}
 
 
 class _Verdicts:

@@ -12,6 +12,7 @@ from . import diagnostics as dg
 from . import published
 from .check import check_tree
 from .config import build_date
+from .samplephotos import PHOTO_PERCENT
 
 FORMATS = {"text": dg.format_text, "json": dg.format_json, "github": dg.format_github}
 
@@ -219,6 +220,13 @@ def _whole(text: str) -> int:
         raise argparse.ArgumentTypeError(f"应为整数，这里是“{text}”") from None
 
 
+def _percent(text: str) -> int:
+    value = _whole(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"应为 0 到 100 之间的整数，这里是“{text}”")
+    return value
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -339,8 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("--years", type=_whole, default=5, help="几年的记录，最后一年是 --today 所在的年份，默认 5")
     sample.add_argument("--seed", type=_whole, default=1, help="随机种子，默认 1")
     sample.add_argument("--today", type=_day, help="数据截至哪一天，默认构建日期（今天，或 GONGKAI_BUILD_DATE）")
-    sample.add_argument("--no-photos", dest="photos", action="store_false",
-                        help="不生成照片（默认每个村最后一年张贴的决议公示和每期最大一笔支出的凭证各有一张手机照片）")
+    sample.add_argument("--photos", type=_percent, default=PHOTO_PERCENT, metavar="百分比",
+                        help=f"多少个村（百分比）拍了照片：最后一年张贴的决议公示和每期最大一笔支出的凭证各有一张手机照片；"
+                             f"默认 {PHOTO_PERCENT}（试点村），0 为不要照片")
     sample.set_defaults(func=cmd_sample)
     verify = sub.add_parser("verify", help="按核对码找到记录：核对纸上的公示和网上的是否一致",
                             description="按纸质公示上的核对码（如 7K2Q-M9XD）找到对应的记录。"

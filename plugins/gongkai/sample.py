@@ -36,7 +36,7 @@ from .samplekit import (
     make_pledge, month_end, office_phone, pay_decision, period_of, pledge_record, pledge_text, pledge_who,
     rdate, schedule, small_job, template_pledge,
 )
-from .samplephotos import add_photos
+from .samplephotos import PHOTO_PERCENT, add_photos
 from .yamltext import Quoted, render_list, render_map, schema_comment
 
 PUBLISHED_WITHIN = 12  # days after a period ends by which fund_records has always published it
@@ -473,9 +473,10 @@ def _records(built: dict) -> dict[str, list[tuple[int, dict]]]:
 
 
 def generate(out: Path, counties: int, villages: int, years: int, seed: int, today: date,
-             progress=None, photos: bool = True) -> Stats:
+             progress=None, photos: int = PHOTO_PERCENT) -> Stats:
     """Write `counties` counties of `villages` villages with `years` years of records (the last
-    one the year of `today`) into the folder `out`. `progress(text)` hears of each township."""
+    one the year of `today`) into the folder `out`. `progress(text)` hears of each township.
+    `photos`: the percentage of villages that photograph their vouchers and posted notices."""
     asof = AsOf(today, today - timedelta(days=2))
     year_list = list(range(today.year - years + 1, today.year + 1))
     stats = Stats()
@@ -494,6 +495,9 @@ def generate(out: Path, counties: int, villages: int, years: int, seed: int, tod
         monthly = set(crng.sample(range(villages), max(1, round(villages / 8))))
         late = set(crng.sample(range(villages), max(1, round(villages / 25))))
         overdue = set(crng.sample(range(villages), max(1, round(villages / 10))))
+        # drawn apart from the county's other choices: the share of photos changes no other data
+        pilots = set(random.Random(f"{seed}:{county['slug']}:photos").sample(
+            range(villages), max(1, round(villages * photos / 100)) if photos else 0))
         index = 0
         for size in township_sizes(crng, villages):
             township = _township(crng, county, places, numbers)
@@ -504,9 +508,9 @@ def generate(out: Path, counties: int, villages: int, years: int, seed: int, tod
             for number in range(1, size + 1):
                 v = _village(crng, township, places, number, high_volume=index in monthly, late=index in late,
                              overdue=index in overdue)
-                index += 1
                 _write_village(writer, tdir / v["slug"], county, township, v, year_list, asof,
-                               random.Random(f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"), photos)
+                               random.Random(f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"), index in pilots)
+                index += 1
             if progress:
                 progress(f"{county['name']}（第 {ci + 1}/{counties} 个县）{township['name']}：已生成 {index}/{villages} 个村")
     return stats

@@ -10,6 +10,9 @@ import random
 from datetime import date
 
 KINDS = ("voucher", "minutes", "notice")
+# Villages of a generated county (`gongkai sample`) that photograph their last year's posted notices
+# and largest payments, in percent: a county starts a new practice in pilot villages (试点村).
+PHOTO_PERCENT = 10
 
 
 def draw(kind: str, lines: list[str], seed: int, size: tuple[int, int] = (1200, 1600)):
