@@ -101,7 +101,7 @@ def test_removing_a_whole_step_needs_its_amendment(tmp_path):
 def test_progress_is_not_a_correction(tmp_path):
     # a pledge is kept, a later step is added: new facts, not changed ones
     now = _edit("pledges", "  status: 进行中", "  status: 已兑现\n  kept_on: 2024-10-20\n  evidence: 验收单在村委会")
-    now.update(_edit("funds", "  entries: []", "  entries: []\n  note: 本季度没有收支"))
+    now.update(_edit("funds", "  published: 2024-07-05\n", "  published: 2024-07-05\n  note: 本季度没有收支\n"))
     assert _check(tmp_path, {}, now) == []
     # but a kept pledge cannot quietly become unkept
     kept = _edit("pledges", "  status: 进行中", "  status: 已兑现\n  kept_on: 2024-10-20\n  evidence: 验收单在村委会")
@@ -127,7 +127,7 @@ def test_earlier_amendments_cannot_be_changed_or_removed(tmp_path):
 
 def test_amendments_are_checked_without_a_published_version(tmp_path):
     wrong = _edit("completed", "        - field: cost", "        - field: costs")
-    wrong.update(_edit("decisions", "  budget: 120000.00", "  budget: 120000.00\n" + AMEND_BUDGET.format(old="十二万")[:-1]))
+    wrong.update(_edit("decisions", "    end: 2024-03-22\n", "    end: 2024-03-22\n" + AMEND_BUDGET.format(old="十二万")))
     result = check_tree(write_tree(tmp_path, **wrong), TODAY)
     found = sorted((d.code, d.message) for d in result.diagnostics)
     assert [c for c, _ in found] == ["GK803", "GK803"]
@@ -239,8 +239,8 @@ def test_ledger_rows_slipped_into_a_published_period_are_changes(tmp_path):
     diags = _check(tmp_path, {}, now)
     assert codes(diags) == ["GK801", "GK801"]
     assert "field: entries.3" in diags[0].message and "公开以后新加的" in diags[0].message
-    now["funds"] = now["funds"].replace("  closing_balance: 1200.25\n  reviewed: 2024-04-03\n",
-        "  closing_balance: 1200.25\n  reviewed: 2024-04-03\n  amendments:\n    - date: 2024-05-06\n"
+    now["funds"] = now["funds"].replace("  reviewed: 2024-04-03\n  published: 2024-04-05\n",
+        "  reviewed: 2024-04-03\n  published: 2024-04-05\n  amendments:\n    - date: 2024-05-06\n"
         "      reason: 补记漏登的两笔往来\n      changes:\n        - field: entries.3\n        - field: entries.4\n", 1)
     assert _check(tmp_path, {}, now) == []
     # the page can still give the code of the period as first published

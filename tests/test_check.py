@@ -227,7 +227,7 @@ def test_gap_between_periods(tmp_path):
 
 
 def test_cadence_must_match_village(tmp_path):
-    result = run(tmp_path, village=VILLAGE.replace("one_person_both_posts", "high_volume: true\none_person_both_posts"))
+    result = run(tmp_path, village=VILLAGE.replace("office_phone", "high_volume: true\noffice_phone"))
     assert [c for c, _, _ in codes(result)] == ["GK408", "GK408"]
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -119,3 +120,36 @@ def test_fmt_leaves_a_file_it_cannot_read_as_it_is(project: Path, raw: bytes, wo
     assert "Traceback" not in done.stderr and done.returncode == 1
     assert words in done.stderr and "没有整理" in done.stderr, done.stderr
     assert path.read_bytes() == raw
+
+
+def test_keys_out_of_the_schemas_order_and_a_quoted_id_are_warned_about_and_put_right(project: Path):
+    """Indentation as the canonical layout has it, but a clerk's own order: `note` above the ledger,
+    a resolution's votes before its body, a quoted id. One warning a file, naming the first key out
+    of place; fmt puts each in place, the data unchanged."""
+    funds = project / VILLAGE / "funds" / "2025.yml"
+    text = funds.read_text(encoding="utf-8")
+    note = re.search(r"\n  note: .*", text)[0]  # the first period's note, moved above its ledger
+    first = text.index("\n  entries:")
+    moved = text.replace(note, "", 1)
+    moved = moved[:first] + note + moved[first:]
+    funds.write_text(moved, encoding="utf-8")
+    decisions = project / VILLAGE / "decisions" / "2025.yml"
+    before = decisions.read_text(encoding="utf-8")
+    body = next(line for line in before.splitlines() if line.strip().startswith("body: "))
+    swapped = before.replace(body + "\n", "", 1)
+    at = swapped.index("  resolution:\n") + len("  resolution:\n")
+    end = at + re.search(r"\n(?!    )", swapped[at:]).start()  # the resolution's last line
+    swapped = swapped[:end] + "\n" + body + swapped[end:]
+    swapped = swapped.replace("- id: d-2025-01\n", '- id: "d-2025-01"\n', 1)
+    decisions.write_text(swapped, encoding="utf-8")
+    found = diagnostics(project, VILLAGE)
+    assert not [d for d in found if d["severity"] == "error"], found
+    warned = {Path(d["path"]).name + "/" + Path(d["path"]).parent.name: d for d in found if d["code"] == "GK114"}
+    assert set(warned) == {"2025.yml/funds", "2025.yml/decisions"}, found
+    assert "“entries”按规范的顺序应写在“note”前面" in warned["2025.yml/funds"]["message"]
+    assert "“id”的编号不用加引号" in warned["2025.yml/decisions"]["message"]  # the first departure in the file
+    done = gongkai("fmt", VILLAGE, cwd=project)
+    assert done.returncode == 0 and "已整理 2 个文件" in done.stderr, done.stderr
+    assert decisions.read_text(encoding="utf-8") == before
+    assert funds.read_text(encoding="utf-8") == text  # the note back below the ledger, the rest untouched
+    assert not [d for d in diagnostics(project, VILLAGE) if d["code"] == "GK114"]

@@ -3,8 +3,8 @@
 The layout is the one `gongkai new`, `gongkai import` and the sample generators write: two
 spaces per level, a file's records at column 0 (`- id: ...`) with the lists inside them indented
 (`entries:` then `  - date: ...`), keys in the order of the schema, codes in double quotes (a
-leading zero survives) and record ids without quotes. `gongkai check` warns (GK114) about a file whose indentation
-departs from it; this command goes through ruamel.yaml's round trip (roundtrip.py), so
+leading zero survives) and record ids without quotes. `gongkai check` warns (GK114) about a file that departs from
+it (indentation, key order, a quoted id); this command goes through ruamel.yaml's round trip (roundtrip.py), so
 comments and blank lines stay where the clerk put them.
 """
 

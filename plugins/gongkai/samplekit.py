@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .model import period_bounds, period_label
+from . import schema
 from .schema import FUND_CATEGORIES
 from .yamltext import Money, Plain, Quoted
 
@@ -701,10 +702,11 @@ def fund_records(events: list[Ev], periods: list[str], opening: int, monthly: bo
 
 
 def meeting(step: dict, extra: str | None = None) -> dict:
+    """A meeting step as the file writes it, its fields in the schema's order (a resolution's body first)."""
     out = {k: step[k] for k in ("date", "expected", "present", "agree", "against", "abstain", "summary", "minutes")}
     if extra and extra in step:
         out[extra] = step[extra]
-    return out
+    return {k: out[k] for k in sorted(out, key=schema.RESOLUTION.order.get)} if extra == "body" else out
 
 
 def decision_record(dec: dict) -> dict:

@@ -284,10 +284,17 @@ class Spec:
             return ctx.report(node, "GK201", f"“{label}”应该是一组“字段: 值”，这里却是{what}")
         values: dict[str, object] = {}
         lines: dict[str, tuple[int, int]] = {}
+        order, last = self.order, None  # the known key written last, and where it stands in the schema
         for key, (knode, vnode) in node.value.items():
             f = self.fields.get(key)
             if vnode.kind != "scalar" and vnode.line != knode.line and vnode.col != knode.col + 2:
                 ctx.off_layout(vnode, f"“{key}”下面的内容应比它多缩进两个空格")
+            if f is not None:
+                if last is not None and order[key] < order[last]:
+                    ctx.off_layout(knode, f"“{key}”按规范的顺序应写在“{last}”前面")
+                last = key
+                if type(f.type) is Id and not vnode.plain:
+                    ctx.off_layout(vnode, f"“{key}”的编号不用加引号")
             if f is None:
                 close = difflib.get_close_matches(key, self.fields, n=1, cutoff=0.6)
                 hint = f"，是不是“{close[0]}”？" if close else f"，{self.label}可用的字段：{'、'.join(self.fields)}"
@@ -444,7 +451,6 @@ _MEETING_FIELDS = [
     Field("abstain", Count(), "弃权", "弃权票数"),
     Field("summary", Text(), "会议内容", "议了什么、结论是什么"),
     Field("minutes", Text(), "会议记录", "会议记录本的页码或编号"),
-    _ATTACHMENTS,
 ]
 THREE_PARTY = Spec("three_party", "三方议事", [
     Field("date", Date(), "会议日期", "", True),
@@ -454,11 +460,15 @@ THREE_PARTY = Spec("three_party", "三方议事", [
 ])
 PROPOSAL = Spec("proposal", "提议（村党支部会议）", _MEETING_FIELDS + [
     Field("merged_consultation", Bool(), "与商议合并召开", "一肩挑的村，提议和商议可以合并为一次会议，写 true"),
+    _ATTACHMENTS,
 ])
-CONSULTATION = Spec("consultation", "商议（村“两委”联席会议）", _MEETING_FIELDS)
-REVIEW = Spec("review", "审议（党员大会）", _MEETING_FIELDS)
-RESOLUTION = Spec("resolution", "决议（村民代表会议或村民会议）", _MEETING_FIELDS + [
+CONSULTATION = Spec("consultation", "商议（村“两委”联席会议）", _MEETING_FIELDS + [_ATTACHMENTS])
+REVIEW = Spec("review", "审议（党员大会）", _MEETING_FIELDS + [_ATTACHMENTS])
+# which meeting decided comes first: it is what a clerk writes first, and what a reader asks first
+RESOLUTION = Spec("resolution", "决议（村民代表会议或村民会议）", [
     Field("body", Choice(RESOLUTION_BODIES), "会议形式", "", True),
+    *_MEETING_FIELDS,
+    _ATTACHMENTS,
 ])
 CHANGE = Spec("change", "改动的字段", [
     Field("field", Text(), "字段", "改了哪个字段，如 budget、resolution.agree、entries.3.expense（第 3 笔明细的支出）", True),
