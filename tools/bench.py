@@ -157,10 +157,11 @@ def hugo_build(data: Path, work: Path, repeat: int) -> float | None:
     return statistics.median(times)
 
 
-def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool) -> dict:
+def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool, photos: int | None = None) -> dict:
     data = work / f"data-{villages}"
     subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", str(villages), "--years",
-                    str(years), "--seed", "1", "--today", TODAY, str(data)], env=ENV, check=True, capture_output=True)
+                    str(years), "--seed", "1", "--today", TODAY, *(["--photos", str(photos)] if photos is not None else []),
+                    str(data)], env=ENV, check=True, capture_output=True)
     hugo = hugo_build(data, work, repeat)
     files = list(data.rglob("*.yml"))
     size = sum(f.stat().st_size for f in files)
@@ -275,6 +276,7 @@ Debian 的 Hugo 第一次构建的秒数，在同一次测量里、同一台机�
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="50,100,300,500,700", help="每个县的村数，逗号分隔")
+    ap.add_argument("--photos", type=int, help="多少个村（百分比）拍了照片，传给 gongkai sample；默认按它的默认值，0 为不要照片")
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=3, help="每项重复几次，取中位数")
     ap.add_argument("--no-rebuild", action="store_true", help="不测 mkdocs serve 的重建时间")
@@ -287,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         for n in sizes:
             print(f"{n} 个村 × {args.years} 年：生成、检查、构建……", flush=True)
-            rows.append(measure(n, args.years, args.repeat, Path(tmp), not args.no_rebuild))
+            rows.append(measure(n, args.years, args.repeat, Path(tmp), not args.no_rebuild, args.photos))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     print(table(rows))
     for before, after in pairs(rows):
@@ -300,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         page = ROOT / "content" / "benchmarks.md"
         page.write_text(
             "# 性能测试\n\n"
-            f"`make bench` 在 {TODAY} 的示例数据上测得（每项 {args.repeat} 次取中位数，{args.years} 年数据）。\n\n"
+            f"`make bench` 在 {TODAY} 的示例数据上测得（每项 {args.repeat} 次取中位数，{args.years} 年数据"
+            f"{'' if args.photos is None else f'，{args.photos}% 的村拍了照片'}）。\n\n"
             f"机器：{about}。\n\n{table(rows)}\n\n"
             + "".join(f"- {ratio(b, a)}\n" for b, a in pairs(rows))
             + "\n网站的大小和发布的地方能收下的：\n\n" + "".join(f"- {line}\n" for line in hosts(rows))
