@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 
@@ -37,7 +38,8 @@ def index(sample_site):
 
 
 def words(s: str) -> list[str]:
-    return [w for w in s.split(ZWSP) if w]
+    """The words Material's search makes of an entry: it splits at its separator, not only ZWSP."""
+    return [w for w in re.split(search.SEPARATOR, s) if w]
 
 
 def plain(s: str) -> str:
@@ -88,6 +90,17 @@ def test_place_names_stay_one_word(tree, index):
     search.learn_place_names(tree)
     for township in (t for c in tree.counties for t in c.townships):
         assert township.name in words(search.segment(f"{township.name}人民政府"))
+
+
+def test_the_index_splits_words_where_the_search_does_and_carries_no_needless_separator(tree, index):
+    # the theme's search configuration is the one the entries were cut for
+    assert index["config"]["separator"] == search.SEPARATOR
+    cut = search.segment("任窑村 · 修缮一组文化活动室桌椅，经村务监督委员会验收，费用2100元")
+    assert words(cut) == ["任窑村", "·", "修缮", "一组", "文化", "活动室", "桌椅", "经", "村务", "监督",
+                          "委员会", "验收", "费用", "2100", "元"]
+    assert "，" + ZWSP not in cut and ZWSP + " " not in cut  # a comma or a space already splits there
+    ours = [d for d in index["docs"] if d["location"].endswith(".html")]
+    assert ours and not [d for d in ours if search.NEEDLESS_ZWSP.search(d["text"] + d["title"])]
 
 
 def test_text_from_yaml_is_escaped_in_the_index():
