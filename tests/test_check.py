@@ -279,6 +279,11 @@ def test_completed_needs_a_passed_decision(tmp_path):
     ("张某 身份证 11010519491231002X 领取", "GK701"),
     ("旧证 110105491231002 领取", "GK701"),
     ("联系 13912345678", "GK702"),
+    ("联系 +86 139 1234 5678", "GK702"),  # with the country code, as a phone shows it
+    ("联系 0086-139-1234-5678", "GK702"),
+    ("联系（+86）13912345678", "GK702"),
+    ("联系 139—1234—5678", "GK702"),  # the IME's dash
+    ("联系 １３９ １２３４ ５６７８", "GK702"),  # full-width digits
     ("转入 4111 1111 1111 1111", "GK703"),
 ])
 def test_personal_data_in_any_text_is_refused_without_echoing_it(tmp_path, text, code):
@@ -297,3 +302,48 @@ def test_numbers_that_are_not_personal_data_pass(tmp_path, text):
 def test_phone_fields_may_hold_public_numbers(tmp_path):
     village = VILLAGE.replace('office_phone: "0377-66333333"', 'office_phone: "13912345678"')
     assert run(tmp_path, village=village).diagnostics == []
+
+
+# -- a clerk's commonest slips: one clear message each, and nothing else ------------------------
+
+def test_a_full_width_colon_is_named_at_its_line_and_nothing_follows_from_it(tmp_path):
+    result = run(tmp_path, decisions=DECISION.replace("  title: 修建文化广场", "  title：修建文化广场"))
+    # the completed matter names a decision in the file that did not read: not reported missing too
+    assert codes(result) == [("GK101", 2, "2024.yml")]
+    d = result.diagnostics[0]
+    assert d.col == 8 and "“title”后面的“：”是中文全角冒号" in d.message and "title: " in d.message
+    assert "could not" not in d.message and "解析器" not in d.message
+
+
+def test_a_photo_is_not_called_unused_while_the_file_that_lists_it_does_not_read(tmp_path):
+    def with_photo(root, decisions):
+        folder = next(root.rglob("village.yml")).parent / "fujian"
+        folder.mkdir()
+        (folder / "gongshi.jpg").write_bytes(b"\xff\xd8\xff\xe0 not read: nobody lists it")
+        return check_tree(root, TODAY)
+
+    fine = with_photo(write_tree(tmp_path / "a"), None)
+    assert [c for c, _, _ in codes(fine)] == ["GK906"]
+    broken = with_photo(write_tree(tmp_path / "b", decisions=DECISION.replace("  budget:", "budget:")), None)
+    assert [c for c, _, _ in codes(broken)] == ["GK101"]
+
+
+def test_a_missing_step_is_reported_once_at_the_step_written_after_it(tmp_path):
+    head, rest = DECISION.split("  review:")
+    without_review = head + "  resolution:" + rest.split("  resolution:")[1]
+    result = run(tmp_path, decisions=without_review)
+    assert [(c, line) for c, line, _ in codes(result)] == [("GK301", 16)]
+    assert without_review.splitlines()[15] == "  resolution:"
+    d = result.diagnostics[0]
+    assert d.col == 3 and d.message.startswith("缺少第 3 步“审议”：后面的第 4 步“决议”已经写了")
+    head, rest = DECISION.split("  consultation:")
+    neither = head + "  resolution:" + rest.split("  resolution:")[1]
+    messages = [d.message for d in run(tmp_path / "2", decisions=neither).diagnostics]
+    assert len(messages) == 1 and messages[0].startswith("缺少第 2 步“商议”和第 3 步“审议”")
+
+
+@pytest.mark.parametrize("written", ['""', '"  "', "无", "暂无。", '"　"', "/"])
+def test_a_required_text_left_blank_in_effect_is_not_filled(tmp_path, written):
+    result = run(tmp_path, decisions=DECISION.replace("  title: 修建文化广场", f"  title: {written}"))
+    assert [(c, line) for c, line, _ in codes(result)] == [("GK202", 2)]
+    assert "“事项”（title）必须填写" in result.diagnostics[0].message

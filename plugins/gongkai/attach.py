@@ -177,7 +177,8 @@ def check_village(village, cache_dir: Path | None = None) -> tuple[list[Diagnost
             if found is not None:
                 good[found.path] = found
                 a.published = found.published  # what open data names (opendata.json_value)
-    diags.extend(_unused(vdir, used))
+    if not village.unreadable:  # a file that could not be read may list the others
+        diags.extend(_unused(vdir, used))
     return diags, good
 
 

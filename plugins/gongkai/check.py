@@ -17,7 +17,7 @@ from pathlib import Path
 from . import amendments, attach, cache, rules, schema, workers
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
-from .load import MAX_BYTES, read_source
+from .load import MAX_BYTES, UNREADABLE, read_source
 from .model import County, Township, Tree, Village
 from .schema import MISSING, Ctx, id_problem
 
@@ -271,7 +271,10 @@ class _Builder:
                 if not m or not yfile.is_file():
                     self.unknown(yfile, "以年份命名的文件，如 2024.yml")
                     continue
+                before = len(self.diags)
                 records = self.load_list(yfile, spec)
+                if any(d.code in UNREADABLE and d.path == str(yfile) for d in self.diags[before:]):
+                    village.unreadable.add(entry.name)
                 for rec in records:
                     rec.year_file = int(m[1])
                     if rec.id in RECORD_NAMES:

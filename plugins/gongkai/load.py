@@ -38,6 +38,10 @@ class Node:
     plain: bool = True  # scalar written without quotes or block style
 
 
+# what a file that could not be read at all is reported with: it gives no records
+UNREADABLE = frozenset({"GK101", "GK102", "GK103", "GK104", "GK105", "GK106", "GK108", "GK109", "GK111", "GK112"})
+
+
 @dataclass
 class Source:
     """One data file: its path, its root node (None when unreadable) and what went wrong."""
@@ -107,12 +111,35 @@ _PROBLEMS = [
 ]
 
 
-def _syntax_diagnostic(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    problem = f"{exc.problem or ''} {exc.context or ''}"
-    words = next((zh for en, zh in _PROBLEMS if en in problem), "YAML 写法有误")
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return Diagnostic(path, line, col, "GK101", f"{words}（解析器：{(exc.problem or exc.context or '').strip()}）")
+    wide = _full_width_colon(text, line)
+    if wide:
+        return Diagnostic(path, *wide)
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    words = next((zh for en, zh in _PROBLEMS if en in problem), None)
+    if words is None:  # a problem not translated yet: the parser's own words are all there is
+        words = f"YAML 写法有误（解析器：{(exc.problem or exc.context or '').strip()}）"
+    return Diagnostic(path, line, col, "GK101", words)
+
+
+# a field written with the Chinese IME's colon, the commonest slip: `title：修建…`
+_WIDE_COLON_KEY = re.compile(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][A-Za-z0-9_]*)[ ]*：")
+WIDE_COLON_LINES = 3  # libyaml notices it on the line after, or a few lines on in a folded value
+
+
+def _full_width_colon(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """(line, column, code, message) of a field name followed by "：" on the line the parser
+    stopped at or the few before it, nearest first."""
+    lines = text.split("\n")
+    for n in range(min(line, len(lines)), max(0, line - 1 - WIDE_COLON_LINES), -1):
+        m = _WIDE_COLON_KEY.match(lines[n - 1])
+        if m:
+            key = m[2]
+            return (n, m.end(), "GK101",
+                    f"“{key}”后面的“：”是中文全角冒号，要换成英文半角冒号“:”并在后面空一格，如“{key}: …”")
+    return None
 
 
 class _Refused(Exception):
@@ -209,7 +236,7 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Diagnostic]]:
         return None, diags + [r.diag]
     except yaml.MarkedYAMLError as exc:
         tab = _tab_diagnostic(text, path)
-        return None, diags + [tab or _syntax_diagnostic(exc, path)]
+        return None, diags + [tab or _syntax_diagnostic(exc, path, text)]
     except yaml.reader.ReaderError as exc:
         # characters YAML forbids (control characters): point at the character itself
         line = text.count("\n", 0, exc.position) + 1

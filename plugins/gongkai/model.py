@@ -325,6 +325,9 @@ class Village(Record):
         self.memo: dict = {}
         self.media: dict = {}  # the published form of each (attach.outputs), for its pages
         self.attachments_found: dict = {}  # its photos and scans the check found good, by path (attach.Found)
+        # record kinds with a file that could not be read at all (load.UNREADABLE): what its records
+        # would have answered (a decision's id, a listed photo) is not reported missing as well
+        self.unreadable: set[str] = set()
 
     def remember(self, key, make):
         """make()'s answer, worked out once (see memo)."""

@@ -10,8 +10,12 @@ import re
 import unicodedata
 from datetime import date
 
-# digit runs, allowing the spaces or hyphens people type inside card numbers
-_RUN = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){10,18}(?:[ -]?[0-9Xx])?(?![0-9A-Za-z])", re.ASCII)
+# digit runs, allowing the spaces, hyphens and dashes people type inside phone and card numbers
+# (a full-width hyphen or digit is made ASCII by NFKC first)
+_SEP = "[ \\-\u2013\u2014]"
+_RUN = re.compile(rf"(?<![0-9])[0-9](?:{_SEP}?[0-9]){{10,18}}(?:{_SEP}?[0-9Xx])?(?![0-9A-Za-z])", re.ASCII)
+# a mobile number, with China's country code as people write it: +86, 86, 0086
+_MOBILE = re.compile(r"(?:0{0,2}86)?(1[3-9][0-9]{9})")
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
 
@@ -64,13 +68,14 @@ def find(text: str) -> list[tuple[str, str]]:
     if len(_CANDIDATE.findall(text)) < 11:
         return found
     for m in _RUN.finditer(unicodedata.normalize("NFKC", text)):
-        s = re.sub(r"[ -]", "", m.group()).upper()
+        s = re.sub(_SEP, "", m.group()).upper()
+        mobile = _MOBILE.fullmatch(s)
         if len(s) == 18 and id18_valid(s):
             found.append(("GK701", f"身份证号（{mask(s)}，18 位）"))
         elif len(s) == 15 and id15_valid(s):
             found.append(("GK701", f"身份证号（{mask(s)}，15 位旧号码）"))
-        elif len(s) == 11 and re.fullmatch(r"1[3-9][0-9]{9}", s):
-            found.append(("GK702", f"手机号码（{mask(s)}）"))
+        elif mobile:
+            found.append(("GK702", f"手机号码（{mask(mobile[1])}）"))
         elif 16 <= len(s) <= 19 and s.isdigit() and luhn_valid(s):
             found.append(("GK703", f"银行卡号（{mask(s)}，{len(s)} 位）"))
     return found

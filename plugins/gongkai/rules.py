@@ -66,13 +66,17 @@ def _decision(d: Decision, village: Village, categories, min_days: int) -> Itera
     merged = bool(d.proposal and d.proposal.merged_consultation)
     if merged and not village.one_person_both_posts:
         yield at(d.proposal, "merged_consultation", "GK305", f"{village.name}不是一肩挑的村，提议和商议不能合并")
-    # every present step needs the steps before it
     present = [s for s in d.steps if s.record is not None]
-    for step in present:
-        for earlier in d.steps[: step.number - 1]:
-            if earlier.record is None and not (earlier.key == "consultation" and merged):
-                yield at(step.record, None, "GK301", f"写了第 {step.number} 步“{step.label}”，但缺少第 {earlier.number} 步“{earlier.label}”")
-                break
+    # every present step needs the steps before it: a missing step is reported once, at the
+    # first step written after it
+    missing = []
+    for step in d.steps:
+        if step.record is None:
+            if not (step.key == "consultation" and merged):
+                missing.append(f"第 {step.number} 步“{step.label}”")
+        elif missing:
+            yield at(d, step.key, "GK301", f"缺少{'和'.join(missing)}：后面的第 {step.number} 步“{step.label}”已经写了")
+            missing = []
     # dates never go backwards along the steps
     chain = [("三方议事", d.three_party, "date")] + [
         (s.label, s.record, "start" if s.number >= 5 else "date") for s in d.steps
@@ -206,7 +210,8 @@ def completed(village: Village) -> Iterator[Diagnostic]:
             continue
         d = decisions.get(c.decision)
         if d is None:
-            yield at(c, "decision", "GK601", f"本村没有编号为 {c.decision} 的决策")
+            if "decisions" not in village.unreadable:  # else the decision may be in the file to be put right first
+                yield at(c, "decision", "GK601", f"本村没有编号为 {c.decision} 的决策")
         elif not d.passed:
             yield at(c, "decision", "GK603", f"决策 {d.id} 还没有经第 4 步决议通过")
         elif c.date and d.resolution.date and c.date < d.resolution.date:

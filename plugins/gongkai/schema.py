@@ -300,10 +300,15 @@ class Spec:
                 hint = f"，是不是“{close[0]}”？" if close else f"，{self.label}可用的字段：{'、'.join(self.fields)}"
                 ctx.report(knode, "GK203", f"{self.label}里没有“{key}”这个字段{hint}")
                 continue
-            lines[key] = (vnode.line, vnode.col)
+            # where a diagnostic about the field points: at its value, or at its name when the value is
+            # a block of fields or a list (a step written without its 审议, a ledger without a row)
+            lines[key] = (vnode.line, vnode.col) if vnode.kind == "scalar" else (knode.line, knode.col)
             if vnode.kind == "scalar" and vnode.plain and vnode.value in ("", "~", "null"):
                 continue  # an empty value is a missing value
             value = convert(f.type, vnode, ctx, f.label)
+            if f.required and type(value) is str and blank(value):
+                said = f"写的“{value.strip()}”" if value.strip() else "只有引号或空格"
+                value = ctx.report(vnode, "GK202", f"{label}的“{f.label}”（{f.key}）必须填写，{said}不算填写")
             values[key] = value
         for f in self.fields.values():
             if f.required and f.key not in values:
@@ -331,6 +336,16 @@ def convert(t, node: Node, ctx: Ctx, label: str) -> object:
             ctx.off_layout(node, "列表每项的字段应写在“- ”后面，比“- ”多缩进两个空格")
         return [x for x in out if x is not MISSING]
     return t.convert(node, ctx, label)
+
+
+# what people write in a box they have nothing for: a required field so filled is not filled
+NOTHING = frozenset({"无", "暂无", "没有", "空", "略", "待定", "待填", "待补", "不详", "未填", "-", "--", "—", "——", "/", "、", "。", "…", "...", "？", "?", "xx", "XX", "××", "TBD", "N/A", "n/a", "NA"})
+
+
+def blank(text: str) -> bool:
+    """A required text left empty in effect: nothing but spaces, or a word for nothing."""
+    t = text.strip(" \t\u3000")
+    return not t or t.rstrip("。.") in NOTHING or t in NOTHING
 
 
 class Record:
