@@ -46,7 +46,7 @@ SHOWN = {
     "notice-jueyi": (".gk-n-jueyi .gk-items", ".gk-n-jueyi .gk-meetings", ".gk-n-jueyi .gk-period", *END),
     "notice-jueyi-a3": (".gk-n-jueyi .gk-items", ".gk-n-jueyi .gk-meetings", ".gk-n-jueyi .gk-period", *END),
     "notice-jieguo": (".gk-n-jieguo .gk-items", ".gk-n-jieguo .gk-period", *END),
-    "notice-caiwu-a3": (".gk-law-f", ".gk-balance", ".gk-bycat", ".gk-ledger", ".gk-period", *END),
+    "notice-caiwu-a3": (".gk-law-f", ".gk-balance", ".gk-sum", ".gk-ledger", ".gk-period", ".gk-reviewers", *END),
 }
 OTHER = {"notice-jueyi": ".gk-n-jieguo", "notice-jieguo": ".gk-n-jueyi", "notice-jueyi-a3": ".gk-n-jieguo"}
 

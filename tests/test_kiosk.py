@@ -157,6 +157,11 @@ def test_the_playlists_hold_what_is_current_in_the_yaml(sample_site):
             expense = sum((Decimal(str(e.get("expense", 0))) for e in latest["entries"]), Decimal(0))
             assert on_a_slide(f"{period_label(latest['period'])}财务收支", f"本期收入 {amount(income)}",
                               f"本期支出 {amount(expense)}", f"期末余额 {amount(latest['closing_balance'])}"), vdir
+            # 支出最多 names the largest payment itself, not a category's total
+            paid = [e for e in latest["entries"] if e.get("expense")]
+            if paid:
+                top = max(paid, key=lambda e: Decimal(str(e["expense"])))
+                assert on_a_slide("支出最多", top["summary"][:20], amount(top["expense"])), vdir
     assert all(found.values()), f"the sample should show every kind of current item: {found}"
 
 

@@ -263,15 +263,15 @@ def decision_slide(village: Village, d: Decision, today: date) -> Slide:
 
 
 def funds_slide(p: FundPeriod) -> Slide:
-    spent = sorted(((c, x) for c, _, x in p.by_category() if x), key=lambda cx: -cx[1])
+    biggest = p.biggest_expenses(1)
     facts = [
         ("本期收入", render.money(p.income)),
         ("本期支出", render.money(p.expense)),
         ("期末余额", render.money(p.closing_balance)),
         ("审核和公开", f"民主理财小组 {zh_date(p.reviewed)} 审核，{zh_date(p.published)} 公开"),
     ]
-    if spent:
-        facts.append(("支出最多", f"{spent[0][0]} {render.money(spent[0][1])}"))
+    if biggest:  # the largest payment itself, not a category's total
+        facts.append(("支出最多", f"{cut(biggest[0].summary, TITLE_CHARS)} {render.money(biggest[0].expense)}"))
     return Slide("财务公开", f"{period_label(p.period)}财务收支", badge="最新一期", facts=tuple(facts),
                  note=cut(p.note, NOTE_CHARS) or f"共 {len(p.entries or [])} 笔收支，逐项逐笔公开。")
 

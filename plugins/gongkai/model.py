@@ -7,6 +7,8 @@ build is reproducible for a given build date.
 
 from __future__ import annotations
 
+import heapq
+
 import calendar
 import functools
 from dataclasses import dataclass, field, replace
@@ -256,6 +258,16 @@ class FundPeriod(Record):
     @property
     def expense(self) -> Decimal:
         return sum((e.expense for e in self.entries or [] if e.expense is not None), ZERO)
+
+    def biggest_expenses(self, n: int = 3) -> list:
+        """The period's largest payments, largest first (equal ones in ledger order)."""
+        return heapq.nlargest(n, (e for e in self.entries or [] if e.expense), key=lambda e: e.expense)
+
+    def by_category_tells(self) -> bool:
+        """Whether the summary by category says more than the two totals: it does not when all
+        income is under one category and all expense under one (各项收入 and 各项支出, usually)."""
+        rows = self.by_category()
+        return sum(1 for _, i, _ in rows if i) > 1 or sum(1 for _, _, x in rows if x) > 1
 
     def by_category(self) -> list[tuple[str, Decimal, Decimal]]:
         """(category, income, expense) in the statutory order, only categories used."""

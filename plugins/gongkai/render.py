@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import functools
+import heapq
 import os
 import struct
 import zlib
@@ -123,7 +124,8 @@ def ledger_rows(entries: list | None) -> Markup:
     Every value is escaped as the template would escape it."""
     out = []
     for n, e in enumerate(entries or (), 1):
-        out.append(f'<tr><td>{n}<td>{_text(e.date)}<td>{_text(e.voucher)}<td>{_text(e.category)}'
+        day = f"{e.date.month}月{e.date.day}日" if isinstance(e.date, date) else _text(e.date)  # the period names the year
+        out.append(f'<tr><td>{n}<td>{day}<td>{_text(e.voucher)}<td>{_text(e.category)}'
                    f'<td>{_text(e.summary)}<td>{yuan(e.income)}<td>{yuan(e.expense)}'
                    f'<td>{_text(e.counterparty or "")}\n')
     return Markup("".join(out))
@@ -187,6 +189,9 @@ def page(template: str, url: str, ctx: Context, css: str | None = None, **values
     )
 
 
+BIGGEST = 3  # the year's largest payments a board names: where the money went, at a glance
+
+
 def village_page(village: Village, ctx: Context) -> str:
     year = finance_year([village], ctx.today)
     periods = village.funds_of_year(year)
@@ -198,11 +203,14 @@ def village_page(village: Village, ctx: Context) -> str:
         [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
         fmt=wan,
     ) if periods else None
+    biggest = heapq.nlargest(BIGGEST, ((e, p) for p in periods for e in p.biggest_expenses(BIGGEST)),
+                             key=lambda ep: ep[0].expense)
     return page(
         "village.html",
         village.url,
         ctx,
         village=village,
+        biggest=biggest,
         decisions=[(d, d.timeline(village, ctx.today)) for d in village.decisions],
         totals=village_totals(village, ctx.today, year),
         year=year,
@@ -397,6 +405,12 @@ class Notice:
     link: str  # what the QR code opens, printed under it
     absolute: bool  # False when the site's address is not configured: the link is a path only
     qr: Markup  # an <img> of the QR code
+    reviewers: tuple[str, ...] = ()  # who sign beside the issuer: a fund period's 民主理财小组 and 村务监督委员会
+
+
+# a fund period's notice is reviewed by the village's 民主理财小组 and watched by its 村务监督委员会:
+# both sign it beside the 村民委员会
+FUNDS_REVIEWERS = ("村民主理财小组（审核）", "村务监督委员会（监督）")
 
 
 def public_link(ctx: Context, path: str) -> tuple[str, bool]:
@@ -515,7 +529,8 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
             f"本期收支已经村民主理财小组于{zh_date(rec.reviewed)}审核。"
         )
         return Notice(
-            title=f"关于{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
+            title=f"关于{village.name}{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
+            reviewers=FUNDS_REVIEWERS,
             start=None, end=None, days=None, where=None, link=address, absolute=absolute, qr=qr,
         )
     title, lead, items, d = _decision_notice(village, rec, link.slug == "jieguo")
