@@ -229,17 +229,6 @@ def intro_slide(village: Village, today: date) -> Slide:
                  note=cut(village.introduction, NOTE_CHARS) or "触摸屏幕，查看本村全部决策、财务、承诺和办结事项。")
 
 
-def progress(d: Decision, today: date) -> str:
-    """Where a decision stands among the six steps of 四议两公开."""
-    done = [s for s in d.steps if s.record is not None or s.merged]
-    if d.status(today) == "未通过":
-        return "未获通过，不再进行"
-    last = done[-1] if done else None
-    nxt = next((s for s in d.steps if s.record is None and not s.merged), None)
-    text = f"第 {last.number} 步{last.label}已完成" if last else "尚未开始"
-    return text + (f"，下一步：{nxt.label}" if nxt else "，六步都已完成")
-
-
 def votes(m) -> str:
     return f"{m.body or ''} {zh_date(m.date)}：赞成 {m.agree} 票，实到 {m.present} 人，应到 {m.expected} 人".strip()
 
@@ -257,7 +246,7 @@ def decision_slide(village: Village, d: Decision, today: date) -> Slide:
                   if disc is not None and disc.start and disc.end), None)
     if shown:
         facts.append((shown[0], f"{zh_date(shown[1].start)}至{zh_date(shown[1].end)}"))
-    facts.append(("进度", progress(d, today)))
+    facts.append(("进度", d.progress(today)))
     return Slide("决策公开", cut(d.title, TITLE_CHARS), badge=d.status(today), late=bool(flags),
                  facts=tuple(facts), note=cut(d.summary, NOTE_CHARS))
 
@@ -310,7 +299,7 @@ def completed_slide(village: Village, c: Record) -> Slide:
 
 def decision_row(village: Village, d: Decision, today: date) -> Row:
     flags = d.timeline(village, today).flags
-    meta = (d.category, f"提议于{zh_date(d.date)}", votes(d.resolution) if d.resolution else "", progress(d, today), "，".join(flags))
+    meta = (d.category, f"提议于{zh_date(d.date)}", votes(d.resolution) if d.resolution else "", d.progress(today), "，".join(flags))
     return Row(d.title, d.status(today), bool(flags), " · ".join(x for x in meta if x))
 
 

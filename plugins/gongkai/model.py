@@ -186,6 +186,16 @@ class Decision(Record):
     def passed(self) -> bool:
         return bool(self.resolution and self.resolution.passed)
 
+    def progress(self, today: date) -> str:
+        """Where the decision stands among the six steps of 四议两公开, in a villager's words."""
+        done = [s for s in self.steps if s.record is not None or s.merged]
+        if self.status(today) == "未通过":
+            return "未获通过，不再进行"
+        last = done[-1] if done else None
+        nxt = next((s for s in self.steps if s.record is None and not s.merged), None)
+        text = f"第 {last.number} 步{last.label}已完成" if last else "尚未开始"
+        return text + (f"，下一步：{nxt.label}" if nxt else "，六步都已完成")
+
     def status(self, today: date) -> str:
         if any(not m.passed for _, m in self.meetings()):
             return "未通过"

@@ -211,6 +211,8 @@ def village_page(village: Village, ctx: Context) -> str:
         ctx,
         village=village,
         biggest=biggest,
+        # overdue pledges first, the longest overdue at the top: what a villager most needs to see
+        pledges=sorted(village.pledges, key=lambda p: -p.days_overdue(ctx.today)),
         decisions=[(d, d.timeline(village, ctx.today)) for d in village.decisions],
         totals=village_totals(village, ctx.today, year),
         year=year,
