@@ -43,12 +43,13 @@ MARKERS = {
     "pledge": ("期限调整", "gk-overdue", "<del>", "兑现佐证", "群众评议"),
     "completed": ("对应决策", "资金来源", "gk-summary", "花费"),
 }
-SOURCE = re.compile(r"数据来源：(\w+)/\d{4}\.yml 第 \d+ 行")  # a record page's footer: the file it came from
+SOURCE = re.compile(r"数据来源：本村\d{4}年(\w+?)记录第 \d+ 行")  # a record page's footer: the file it came from
+LABELS = {"decision": "决策", "funds": "财务公开", "pledge": "承诺", "completed": "办结事项"}  # kind: the footer's word
 
 
 def _kind_of(page: Path) -> str | None:
     found = SOURCE.search(page.read_text(encoding="utf-8"))
-    return next((kind for kind, folder in RECORD_KINDS.items() if found and found[1] == folder), None)
+    return next((kind for kind, label in LABELS.items() if found and found[1] == label), None)
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ What the board should say is worked out here from the YAML (read with PyYAML), n
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -143,3 +144,38 @@ def test_a_township_row_reads_as_one_line_on_a_phone(phone, site_url):
     assert cells
     for c in cells:  # （已兑现 13，逾期 0）: no gaps inside the brackets
         assert "（已兑现" in c and "  " not in c and " ）" not in c and "， " not in c, c
+
+
+JARGON = ("CSV", "JSON", "Frictionless", "datapackage", ".yml", "villages/", "统计用区划代码")
+
+
+def test_a_villager_reads_no_file_names_or_jargon(sample_site):
+    from htmltext import text
+
+    vdir = VILLAGES[0]
+    county, township, _ = rel(vdir).split("/")
+    decision = next(d for v in VILLAGES for d in yaml_records(v, "decisions") if d.get("three_party"))
+    owner = next(v for v in VILLAGES if decision in yaml_records(v, "decisions"))
+    pages = {
+        "board": sample_site / rel(vdir) / "index.html",
+        "funds": sample_site / rel(vdir) / f"{yaml_records(vdir, 'funds')[0]['id']}.html",
+        "three-party": sample_site / rel(owner) / f"{decision['id']}.html",
+        "township": sample_site / county / township / "index.html",
+    }
+    for name, path in pages.items():
+        body = text(path.read_text(encoding="utf-8"))
+        assert not [w for w in JARGON if w in body], (name, [w for w in JARGON if w in body])
+    # where a record came from, in words a clerk still reads as a file: 本村2024年决策记录第 N 行
+    assert re.search(r"数据来源：本村\d{4}年财务公开记录第 \d+ 行", text(pages["funds"].read_text(encoding="utf-8")))
+    # the meeting before the six steps is not "step 0"
+    steps = text(pages["three-party"].read_text(encoding="utf-8"))
+    assert "前 三方议事" in steps and "0 三方议事" not in steps
+
+
+def test_a_township_year_is_a_plain_fold_not_a_note_box(phone, site_url):
+    county, township = rel(VILLAGES[0]).split("/")[:2]
+    phone.goto(f"{site_url}{county}/{township}/", wait_until="networkidle")
+    look = phone.eval_on_selector("details.gk-year", """d => ({
+        icon: getComputedStyle(d.querySelector('summary'), '::before').display,
+        border: getComputedStyle(d).borderLeftWidth, shadow: getComputedStyle(d).boxShadow})""")
+    assert look == {"icon": "none", "border": "0px", "shadow": "none"}, look

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import functools
 import heapq
-import os
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -157,7 +156,7 @@ class Context:
 
     tree: Tree
     today: date
-    repo_root: str  # paths shown as "数据来源" are relative to this
+    repo_root: str  # the project the data is in (part of the page cache's key)
     public_url: str = ""  # where the site is published (https://.../), for QR codes on printed notices
     own: tuple[tuple[str, str], ...] = ()  # counties published at addresses of their own: (folder, address)
 
@@ -166,12 +165,13 @@ class Context:
         return dict(self.own)
 
     def source(self, rec: Record) -> str:
-        """Where a record is in the data: for a clerk, who knows the village (the page says which),
-        the file inside the village's folder, as short as a county's 60,000 pages want it."""
-        rel = os.path.relpath(rec.path, self.repo_root).replace(os.sep, "/")
-        if not isinstance(rec, Village) and rel.count("/") >= 4:
-            rel = "/".join(rel.split("/")[-2:])
-        return f"{rel} 第 {rec.line} 行"
+        """Where a record is in the data, in a villager's words that a clerk reads as a file: 本村2026年
+        财务公开记录第 355 行 is funds/2026.yml, line 355, in the village's folder (the page says
+        which village). Short: a county has 60,000 pages."""
+        if isinstance(rec, Village):
+            return "本村的基本信息和各项记录，每条记录的页面写明它在哪一份记录的第几行"
+        year = Path(rec.path).stem
+        return f"本村{year}年{rec.kind_label}记录第 {rec.line} 行"
 
 
 def base_of(url: str) -> str:
