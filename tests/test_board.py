@@ -179,3 +179,14 @@ def test_a_township_year_is_a_plain_fold_not_a_note_box(phone, site_url):
         icon: getComputedStyle(d.querySelector('summary'), '::before').display,
         border: getComputedStyle(d).borderLeftWidth, shadow: getComputedStyle(d).boxShadow})""")
     assert look == {"icon": "none", "border": "0px", "shadow": "none"}, look
+
+
+def test_the_home_pages_villages_are_buttons_a_finger_can_hit(phone, site_url):
+    phone.goto(site_url, wait_until="networkidle")
+    links = _boxes(phone, ".gk-directory a")
+    assert len(links) >= len(VILLAGES) + 2, len(links)  # every village, every township and county
+    small = [a for a in links if a["h"] < FINGER or a["w"] < FINGER]
+    assert small == [], small[:3]
+    villages = _boxes(phone, ".gk-dir-villages a")
+    for a, b in zip(villages, villages[1:]):
+        assert _apart(a, b) >= APART, (a, b)
