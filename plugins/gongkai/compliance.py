@@ -12,11 +12,12 @@ A village with none of them is shown as such. Counts roll up from villages to to
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import Village, period_bounds, period_label, zh_date
+from .model import STEP_ORDER, Decision, Pledge, Township, Village, period_bounds, period_label, zh_date
 
 KINDS = ("财务公开逾期", "决策停滞", "承诺逾期", "办结未公开结果")
 DEADLINE_DAYS = 15  # a 督办单 asks for the problems to be put right within this many days
@@ -107,3 +108,90 @@ def rollup(reports: list[VillageReport]) -> Counter:
     for r in reports:
         total.update(r.counts)
     return total
+
+
+# -- 督办单: issued by the township, recorded in its township.yml, never changed after --------------
+
+@dataclass(frozen=True)
+class Issued:
+    """A 督办单 the township issued (township.yml `duban`): what it lists is what was late on the
+    day it was issued, worked out from the records as they stood that day, so it reads the same in
+    every later build, whatever the village put right since."""
+
+    number: int
+    village: Village
+    issued: date
+    problems: tuple[Problem, ...]
+    signed: date | None
+    reply: object | None  # schema.DUBAN_REPLY: date, summary
+
+    @property
+    def year(self) -> int:
+        return self.issued.year
+
+    @property
+    def deadline(self) -> date:
+        return self.issued + timedelta(days=DEADLINE_DAYS)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{self.number}"  # its page: <village>/duban/<year>-<number>.html
+
+    def status(self, today: date) -> str:
+        if self.reply is not None:
+            return "已回复整改"
+        if today > self.deadline:
+            return "逾期未回复"
+        return "已签收" if self.signed else "待签收"
+
+
+def issued(township: Township) -> list[Issued]:
+    """The township's 督办单 as recorded, oldest first (a record naming no village of the
+    township is the checker's to report, and left out here)."""
+    villages = {v.slug: v for v in township.villages}
+    out = []
+    for rec in township.duban or []:
+        village = villages.get(rec.village)
+        if village is None or rec.issued is None or rec.number is None:
+            continue
+        problems = village_report(as_of(village, rec.issued), rec.issued).problems
+        out.append(Issued(rec.number, village, rec.issued, tuple(problems), rec.signed, rec.reply))
+    return sorted(out, key=lambda i: (i.issued, i.number))
+
+
+def next_number(township: Township, year: int) -> int:
+    """The number the township's next 督办单 of `year` takes: one after the last it issued."""
+    return max((i.number for i in issued(township) if i.year == year), default=0) + 1
+
+
+def as_of(village: Village, day: date) -> Village:
+    """The village as its records stood on `day`: nothing published, held, revised or kept after it."""
+    snap = copy.copy(village)
+    snap.timelines, snap.memo = {}, {}
+    snap.funds = [p for p in village.funds if p.published and p.published <= day]
+    snap.completed = [c for c in village.completed if c.date and c.date <= day]
+    snap.pledges = [_pledge_as_of(p, day) for p in village.pledges if p.made and p.made <= day]
+    snap.decisions = [d for d in (_decision_as_of(d, day) for d in village.decisions) if d is not None]
+    return snap
+
+
+def _decision_as_of(d: Decision, day: date) -> Decision | None:
+    if not d.date or d.date > day:
+        return None
+    d = copy.copy(d)
+    later = False
+    for key, number, *_ in STEP_ORDER:
+        step = getattr(d, key)
+        when = step and (step.start if number >= 5 else step.date)
+        later = later or (step is not None and (when is None or when > day))
+        if later:
+            setattr(d, key, None)
+    return d
+
+
+def _pledge_as_of(p: Pledge, day: date) -> Pledge:
+    p = copy.copy(p)
+    p.revisions = [r for r in p.revisions or [] if r.date and r.date <= day]
+    if p.status == "已兑现" and not (p.kept_on and p.kept_on <= day):
+        p.status = "进行中"
+    return p

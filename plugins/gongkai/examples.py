@@ -246,6 +246,14 @@ def _attachment(file: str, redacted: str = "是", first: bool = True) -> str:
     return f"{head}    - file: {file}\n      caption: 文化广场工程结算单\n      redacted: {redacted}\n"
 
 
+_DUBAN_AFTER = 'report_phone: "0377-66111112"\n'
+
+
+def _duban(number: int, village: str, issued: str = "2024-11-05") -> str:
+    head = "duban:\n" if number == 1 and issued == "2024-11-05" else ""
+    return f"{head}  - number: {number}\n    village: {village}\n    issued: {issued}\n"
+
+
 _CONSULTATION = "  consultation:\n    date: 2024-03-05\n    expected: 7\n    present: 7\n    agree: 7\n"
 _Q2 = "  period: 2024-Q2\n  opening_balance: 1200.25\n  entries: []\n  closing_balance: 1200.25\n  reviewed: 2024-07-03\n  published: 2024-07-05\n"
 
@@ -306,6 +314,9 @@ EXAMPLES: dict[str, Example] = {
     "GK601": Example("completed", "  decision: d-2024-01", "  decision: d-2024-09"),
     "GK602": Example("completed", "  date: 2024-09-30", "  date: 2024-03-10"),
     "GK603": Example("decisions", "    agree: 17\n    abstain: 1", "    agree: 9\n    abstain: 1", at=("completed", 5)),
+    "GK604": Example("township", _DUBAN_AFTER, _DUBAN_AFTER + _duban(1, "longwangmiao") + _duban(2, "longwangmao")),
+    "GK605": Example("township", _DUBAN_AFTER, _DUBAN_AFTER + _duban(1, "longwangmiao") + _duban(1, "longwangmiao", "2024-11-20")),
+    "GK606": Example("township", _DUBAN_AFTER, _DUBAN_AFTER + _duban(1, "longwangmiao") + "    signed: 2024-10-30\n"),
     "GK701": Example("funds", "光伏发电收益", "张某身份证号11010519491231002X"),
     "GK702": Example("funds", "光伏发电收益", "联系人电话13912345678"),
     "GK703": Example("funds", "光伏发电收益", "转入卡号4111111111111111"),

@@ -15,7 +15,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -288,11 +288,30 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
 
 
 def duban_pages(ctx: Context) -> Iterator[tuple[str, str]]:
-    """The supervision notice (督办单) of every village its township must chase."""
+    """The supervision notices (督办单) of every township: each one it issued (township.yml
+    `duban`) on a page of its own that never changes, and for a village with problems no issued
+    one covers, a draft at <village>/duban/ (with its issued ones listed there too)."""
     for township in ctx.tree.townships:
-        chased = [r for r in compliance.area_reports(township.villages, ctx.today) if r.problems]
-        for number, report in enumerate(chased, 1):
-            yield f"{report.village.url}duban/index.html", duban_page(report, number, ctx)
+        issued = [i for i in compliance.issued(township) if i.issued <= ctx.today]
+        by_village: dict[str, list] = {}
+        for doc in issued:
+            by_village.setdefault(doc.village.slug, []).append(doc)
+            yield f"{doc.village.url}duban/{doc.slug}.html", duban_page(doc.village, ctx, doc=doc)
+        suggested = compliance.next_number(township, ctx.today.year)
+        for report in compliance.area_reports(township.villages, ctx.today):
+            village, docs = report.village, by_village.get(report.village.slug, [])
+            if report.problems and not _covered(report, docs):
+                yield f"{village.url}duban/index.html", duban_page(village, ctx, problems=report.problems,
+                                                                    suggested=suggested, others=docs)
+                suggested += 1
+            elif docs:  # nothing new to chase: the village's latest 督办单, and the others
+                yield f"{village.url}duban/index.html", duban_page(village, ctx, doc=docs[-1], others=docs[:-1])
+
+
+def _covered(report: compliance.VillageReport, docs: list) -> bool:
+    """Whether a 督办单 issued since the oldest of the village's problems began covers them."""
+    began = min(p.since for p in report.problems)
+    return any(d.issued >= began for d in docs)
 
 
 def village_pages(village: Village, ctx: Context) -> Iterator[tuple[str, str]]:
@@ -543,16 +562,17 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
     )
 
 
-def duban_page(report: compliance.VillageReport, number: int, ctx: Context) -> str:
-    """A village's 督办单: its problems as a printable notice from the township (A4)."""
-    village = report.village
+def duban_page(village: Village, ctx: Context, doc: compliance.Issued | None = None, problems=(),
+               suggested: int | None = None, others=()) -> str:
+    """A village's 督办单 as a printable notice from the township (A4): one it issued (`doc`),
+    or a draft of `problems` with its number and date left for the township to fill in."""
     base = base_of(f"{village.url}duban/")
     link, _ = public_link(ctx, village.url)
     return _env.get_template("duban.html").render(
         base=base, css=base + CSS_PATH, ctx=ctx, today=ctx.today, notices=(),
-        sample=ctx.tree.is_sample, village=village, township=village.township, report=report, number=number,
-        deadline=ctx.today + timedelta(days=compliance.DEADLINE_DAYS), qr=qr_img(link, "二维码：扫码打开本村村务公开栏"),
-        link=link,
+        sample=ctx.tree.is_sample, village=village, township=village.township, doc=doc,
+        problems=doc.problems if doc else problems, suggested=suggested, others=others,
+        qr=qr_img(link, "二维码：扫码打开本村村务公开栏"), link=link,
     )
 
 
@@ -625,8 +645,14 @@ def dashboard_fragment(area, ctx: Context) -> str:
     rules = (f"本县规定：财务每期结束后 {county.funds_grace_days} 天内公开；"
              f"四议两公开两个步骤之间不超过 {county.max_step_days} 天。")
     prefix = "../" * (area.url.count("/") + 1)
+    townships = area.townships if is_county else [area]
+    docs: dict[str, list] = {}  # the 督办单 each village was issued, with where each stands
+    for t in townships:
+        for doc in compliance.issued(t):
+            if doc.issued <= ctx.today:
+                docs.setdefault(doc.village.url, []).append(doc)
     return _fragment("dashboard.html", ctx, area=area, is_county=is_county, reports=reports, summary=summary,
-                     kinds=compliance.KINDS, rules=rules, prefix=prefix)
+                     kinds=compliance.KINDS, rules=rules, prefix=prefix, docs=docs)
 
 
 def directory_fragment(ctx: Context, prefix: str = "") -> str:

@@ -25,6 +25,7 @@ def run_all(tree: Tree, today: date) -> list[Diagnostic]:
     for county in tree.counties:
         for township in county.townships:
             out.extend(codes_nest(county, township))
+            out.extend(duban(township))
             for village in township.villages:
                 out.extend(codes_nest(township, village))
                 out.extend(village.remember("rules", lambda: [d for rule in VILLAGE_RULES for d in rule(village)]))
@@ -35,6 +36,23 @@ def codes_nest(parent: Record, child: Record) -> Iterator[Diagnostic]:
     n = 6 if parent.spec.name == "county" else 9
     if parent.code and child.code and child.code[:n] != parent.code[:n]:
         yield at(child, "code", "GK214", f"代码 {child.code} 的前 {n} 位与上级 {parent.name} 的代码 {parent.code} 不一致")
+
+
+def duban(township) -> Iterator[Diagnostic]:
+    """The 督办单 a township recorded: each names one of its villages, a number once a year, and
+    no signature or reply before it was issued."""
+    slugs = {v.slug for v in township.villages}
+    numbers: dict[tuple[int, int], Record] = {}
+    for d in township.duban or []:
+        if d.village and d.village not in slugs:
+            yield at(d, "village", "GK604", f"{township.name}没有文件夹名为“{d.village}”的村，可选：{'、'.join(sorted(slugs))}")
+        if d.issued and d.number is not None:
+            first = numbers.setdefault((d.issued.year, d.number), d)
+            if first is not d:
+                yield at(d, "number", "GK605", f"{d.issued.year} 年第 {d.number} 号督办单已在第 {first.line_of('number')} 行用过")
+        for when, key, what in ((d.signed, "signed", "签收"), (d.reply and d.reply.date, "reply", "整改回复")):
+            if when and d.issued and when < d.issued:
+                yield at(d, key, "GK606", f"{what}日期 {when} 早于签发日期 {d.issued}")
 
 
 def unique_ids(village: Village) -> Iterator[Diagnostic]:

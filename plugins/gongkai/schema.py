@@ -423,12 +423,24 @@ COUNTY = Spec("county", "县（county.yml）", [
     Field("sample", Bool(), "示例数据", "true 表示这是演示用的示例数据，每页都会标注"),
     Field("rules", RULES, "县级规则", "本县可配置的规则"),
 ])
+DUBAN_REPLY = Spec("reply", "整改回复", [
+    Field("date", Date(), "回复日期", "村里书面报回整改情况的日期", True),
+    Field("summary", Text(), "整改情况", "村里报回的整改情况，摘要", True),
+])
+DUBAN = Spec("duban", "督办单", [
+    Field("number", Count(), "编号", "当年第几号：督〔年份〕几号", True),
+    Field("village", Text(), "村", "村的文件夹名，如 longwangmiao", True),
+    Field("issued", Date(), "签发日期", "督办单上的日期；列出的问题按这一天核查", True),
+    Field("signed", Date(), "签收日期", "村里签收的日期"),
+    Field("reply", DUBAN_REPLY, "整改回复", "村里报回的整改情况"),
+])
 TOWNSHIP = Spec("township", "乡镇（township.yml）", [
     Field("name", Text(), "乡镇名", "", True),
     Field("code", Code(), "统计用区划代码", "12 位数字，加英文双引号", True),
     Field("supervision_phone", Phone(), "监督电话", "乡镇纪委的公开电话", True),
     Field("report_phone", Phone(), "举报电话", "公开的举报电话", True),
     Field("address", Text(), "地址", "乡镇政府地址"),
+    Field("duban", ListOf(DUBAN), "督办单", "乡镇签发的督办单，签发后不再改：编号、村、签发日期，村里的签收和整改回复"),
 ])
 VILLAGE = Spec("village", "村（village.yml）", [
     Field("name", Text(), "村名", "", True),
