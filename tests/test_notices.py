@@ -162,10 +162,9 @@ def test_fund_notices_give_totals_in_capitals_and_every_entry(sample_site):
             assert capitals_after(body, f"{name} {yuan(value)}") == value, (rel(vdir), rec["id"], name)
         assert opening + income - expense == closing
         # ... and the page shows that they add up
-        assert (f"期初余额 {yuan(opening)} 元 ＋ 本期收入 {yuan(income)} 元 － 本期支出 {yuan(expense)} 元 "
-                f"＝ 期末余额 {yuan(closing)} 元") in body
-        # the review and the supervision sign it too, beside the 村民委员会
-        assert "村民主理财小组（审核）签字：" in body and "村务监督委员会（监督）签字：" in body
+        assert f"期初 {yuan(opening)} ＋ 收入 {yuan(income)} － 支出 {yuan(expense)} ＝ 期末 {yuan(closing)}（元）" in body
+        # the review and the supervision sign it too, beside the 村民委员会 (the words are the stylesheet's)
+        assert 'class="gk-para gk-reviewers"' in html
         # a summary by category only where it says more than the two totals
         sides = [{e["category"] for e in entries if side in e} for side in ("income", "expense")]
         assert ("按类别汇总" in body) == (len(sides[0]) > 1 or len(sides[1]) > 1), (rel(vdir), rec["id"])
@@ -561,6 +560,8 @@ def test_fund_notice_tables_repeat_headers_and_keep_rows_whole(printed, site_url
     printed_text = pdf_text(pdf, tmp_path)
     for n in range(1, len(pages) + 1):
         assert f"第{n}页共{len(pages)}页" in printed_text
+    # the 民主理财小组 and the 村务监督委员会 sign it on paper, beside the 村民委员会
+    assert "村民主理财小组（审核）签字：" in printed_text and "村务监督委员会（监督）签字：" in printed_text
     assert page.locator(".gk-qr-code").bounding_box()["width"] >= 30 * MM
 
 

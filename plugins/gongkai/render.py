@@ -362,6 +362,8 @@ def notice_words_css() -> str:
         f".gk-complain::before {{ content: {text('complain')}; }}\n"
         f".gk-qr figcaption:not(.gk-duban-qr)::before {{ content: {text('caption')}; display: block; }}\n"
         f".gk-seal::before {{ content: {text('seal')}; }}\n"
+        f".gk-reviewers::before {{ content: {text('review')}; }}\n"
+        f".gk-reviewers::after {{ content: {text('watch')}; }}\n"
     )
 
 
@@ -407,6 +409,9 @@ LAW = {
     "complain": "对以上内容如有疑问或异议，可以向本村村务监督委员会反映，也可以拨打",
     "caption": "扫码查看网上公示，核对码应与此相同",
     "seal": "（盖章）",
+    # a fund period's notice is reviewed by the 民主理财小组 and watched by the 村务监督委员会: both sign
+    "review": "村民主理财小组（审核）签字：",
+    "watch": "村务监督委员会（监督）签字：",
 }
 
 
@@ -426,12 +431,6 @@ class Notice:
     link: str  # what the QR code opens, printed under it
     absolute: bool  # False when the site's address is not configured: the link is a path only
     qr: Markup  # an <img> of the QR code
-    reviewers: tuple[str, ...] = ()  # who sign beside the issuer: a fund period's 民主理财小组 and 村务监督委员会
-
-
-# a fund period's notice is reviewed by the village's 民主理财小组 and watched by its 村务监督委员会:
-# both sign it beside the 村民委员会
-FUNDS_REVIEWERS = ("村民主理财小组（审核）", "村务监督委员会（监督）")
 
 
 def public_link(ctx: Context, path: str) -> tuple[str, bool]:
@@ -551,7 +550,6 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
         )
         return Notice(
             title=f"关于{village.name}{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
-            reviewers=FUNDS_REVIEWERS,
             start=None, end=None, days=None, where=None, link=address, absolute=absolute, qr=qr,
         )
     title, lead, items, d = _decision_notice(village, rec, link.slug == "jieguo")
