@@ -159,9 +159,9 @@ def issued(township: Township) -> list[Issued]:
     return sorted(out, key=lambda i: (i.issued, i.number))
 
 
-def next_number(township: Township, year: int) -> int:
-    """The number the township's next 督办单 of `year` takes: one after the last it issued."""
-    return max((i.number for i in issued(township) if i.year == year), default=0) + 1
+def next_number(docs: list[Issued], year: int) -> int:
+    """The number a township's next 督办单 of `year` takes: one after the last of `docs` (issued())."""
+    return max((i.number for i in docs if i.year == year), default=0) + 1
 
 
 def as_of(village: Village, day: date) -> Village:

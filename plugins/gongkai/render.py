@@ -292,12 +292,13 @@ def duban_pages(ctx: Context) -> Iterator[tuple[str, str]]:
     `duban`) on a page of its own that never changes, and for a village with problems no issued
     one covers, a draft at <village>/duban/ (with its issued ones listed there too)."""
     for township in ctx.tree.townships:
-        issued = [i for i in compliance.issued(township) if i.issued <= ctx.today]
+        recorded = compliance.issued(township)
+        issued = [i for i in recorded if i.issued <= ctx.today]
         by_village: dict[str, list] = {}
         for doc in issued:
             by_village.setdefault(doc.village.slug, []).append(doc)
             yield f"{doc.village.url}duban/{doc.slug}.html", duban_page(doc.village, ctx, doc=doc)
-        suggested = compliance.next_number(township, ctx.today.year)
+        suggested = compliance.next_number(recorded, ctx.today.year)
         for report in compliance.area_reports(township.villages, ctx.today):
             village, docs = report.village, by_village.get(report.village.slug, [])
             if report.problems and not _covered(report, docs):
