@@ -81,6 +81,7 @@ def pages(sample_site) -> dict[str, str]:
     found["jueyi-notice"] = both[0] + NOTICES["jueyi-notice"]
     found["jieguo-notice"] = both[0] + NOTICES["jieguo-notice"]
     found["funds-notice"] = found["funds"] + NOTICES["funds-notice"]
+    found["search"] = "search/?q=修路"  # the search page with its results shown
     return found
 
 
@@ -106,7 +107,7 @@ def describe(violations: list[dict]) -> str:
 
 
 THEME = {*FIXED, "county", "township", "dashboard"}  # MkDocs Material pages; the others are gongkai's lean pages
-KINDS = sorted([*THEME, "village", *RECORD_KINDS, *NOTICES, "duban", "amended"])
+KINDS = sorted([*THEME, "village", *RECORD_KINDS, *NOTICES, "duban", "amended", "search"])
 
 
 @pytest.mark.parametrize("width, height", SIZES)
@@ -121,6 +122,8 @@ def test_axe_finds_no_violation(browser, site_url, pages, kind, width, height):
     wait = "networkidle" if kind in THEME else "load"
     response = page.goto(site_url + pages[kind], wait_until=wait)
     assert response is not None and response.status == 200
+    if kind == "search":  # its results come from the index, after the page has loaded
+        page.locator(".gk-hit").first.wait_for(timeout=15_000)
     violations = axe_violations(page)
     context.close()
     assert violations == [], f"axe-core on {pages[kind]} at {width}x{height}:\n{describe(violations)}"

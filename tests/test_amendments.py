@@ -214,8 +214,9 @@ def test_the_code_on_a_notice_printed_before_a_correction_still_finds_the_record
     # the site's search finds it by the earlier code as well
     from gongkai import search
 
-    doc = next(d for d in search.documents(check_tree(data, TODAY).tree, TODAY) if d["location"].endswith("/c-2024-01.html"))
-    assert earlier in doc["text"].replace("\u200b", "")
+    village = check_tree(data, TODAY).tree.villages[0]
+    line = next(d for d in search.village_documents(village, TODAY) if d[0].endswith("/c-2024-01.html"))
+    assert line[3].split(" ") == [fingerprint(village.url, rec), earlier]
 
 
 ZERO_SUM = """\

@@ -128,12 +128,35 @@ def test_links_to_move_around_are_a_fingers_size(phone, site_url, which):
     vdir = VILLAGES[0]
     record = yaml_records(vdir, "decisions")[0]["id"]
     phone.goto(f"{site_url}{rel(vdir)}/" + ("" if which == "board" else f"{record}.html"), wait_until="networkidle")
-    targets = _boxes(phone, ".gk-home, .gk-crumbs a, .gk-jump a, .gk-item > .gk-title")
+    targets = _boxes(phone, ".gk-home, .gk-crumbs a, .gk-find, .gk-jump a, .gk-item > .gk-title")
     assert len(targets) >= (8 if which == "board" else 3)
     small = [t for t in targets if t["h"] < FINGER or t["w"] < FINGER]
     assert small == [], small[:3]
-    crumbs = _boxes(phone, ".gk-home, .gk-crumbs a")
+    crumbs = _boxes(phone, ".gk-home, .gk-find, .gk-crumbs a")
     for a, b in zip(crumbs, crumbs[1:]):
+        assert _apart(a, b) >= APART, (a, b)
+
+
+# What a villager taps on the theme's pages: the header's buttons, the menu's lines, the place each
+# table row is about and every phone number. A link inside a sentence is text, and is left as it is.
+THEME_TARGETS = (".md-header__button, .md-nav--primary .md-nav__link, .md-typeset td > a, .md-typeset th > a,"
+                 " .md-typeset a[href^='tel:']")
+
+
+@pytest.mark.parametrize("where", ["home", "guide", "county", "township", "dashboard"])
+def test_the_theme_pages_too_are_tapped_with_a_finger(phone, site_url, where):
+    county, township = rel(VILLAGES[0]).split("/")[:2]
+    path = {"home": "", "guide": "guide/", "county": f"{county}/", "township": f"{county}/{township}/",
+            "dashboard": f"{county}/ducha/"}[where]
+    phone.goto(site_url + path, wait_until="networkidle")
+    phone.tap("label.md-header__button[for=__drawer]")  # the menu open: its lines are on screen
+    phone.wait_for_timeout(300)
+    targets = [t for t in _boxes(phone, THEME_TARGETS) if t["w"] and t["h"]]
+    assert len(targets) >= 8, targets
+    small = [t for t in targets if t["h"] < FINGER or t["w"] < FINGER]
+    assert small == [], small[:3]
+    header = _boxes(phone, ".md-header__button")
+    for a, b in zip(header, header[1:]):
         assert _apart(a, b) >= APART, (a, b)
 
 

@@ -39,8 +39,8 @@ duban:
 
 def test_an_issued_duban_is_the_same_two_weeks_later_and_the_next_late_village_takes_the_next_number(tmp_path):
     project = copy_project(tmp_path / "project")
-    with (project / HUANGHOU).open("a", encoding="utf-8") as f:
-        f.write(ISSUED)
+    # the shipped sample records it (tools/make_sample.py), as a township would
+    assert (project / HUANGHOU).read_text(encoding="utf-8").endswith(ISSUED)
     first = build(project, tmp_path / "site-1", BUILD_DATE)
     second = build(project, tmp_path / "site-2", LATER)
     doc = "nanzhao/huanghou/niangniangmiao/duban/2026-1.html"
@@ -61,6 +61,9 @@ def test_an_issued_duban_is_the_same_two_weeks_later_and_the_next_late_village_t
     board = re.sub(r"\s+", "", text((second / "nanzhao/huanghou/ducha/index.html").read_text(encoding="utf-8")))
     assert "督〔2026〕1号，2026年11月10日签发，限2026年11月25日前整改：已回复整改（2026年11月11日签收）" in board
     assert "整改回复（2026年11月20日）：已召开村“两委”会议研究" in board
+    # the sample's other issued one was signed and never answered: past its 15 days, the dashboard says so
+    board = re.sub(r"\s+", "", text((first / "nanzhao/nanhedian/ducha/index.html").read_text(encoding="utf-8")))
+    assert "督〔2026〕1号，2026年11月2日签发，限2026年11月17日前整改：逾期未回复" in board, board[:3000]
 
 
 def test_a_duban_lists_what_was_late_the_day_it_was_issued_not_what_was_put_right_since(tmp_path):

@@ -130,6 +130,8 @@ def test_guide_examples_name_their_schema():
         for i, line in enumerate(lines[:-1]):
             if line.startswith("# villages/") and lines[i - 1] == "```yaml":
                 rel = Path(line[2:].strip())
+                if rel.name == "synonyms.yml":  # the search's words: any word, no fields to complete
+                    continue
                 assert lines[i + 1].startswith(LINE), (md.name, line)
                 target = (REPO / rel.parent / lines[i + 1][len(LINE):]).resolve()
                 assert target == (PUBLISHED / file_name(kind_of(rel))).resolve(), (md.name, line)

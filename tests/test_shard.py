@@ -25,6 +25,7 @@ import zxingcpp
 
 from conftest import BIN, REPO, env, gongkai
 from htmltext import parse
+from test_search import read_index
 from gongkai import shard
 
 ADDRESS = "https://example.org/cunwu/"
@@ -231,14 +232,14 @@ def test_a_county_site_is_complete_and_its_search_finds_only_its_villages(built)
     project, site = built["project"], built["site"]
     for county in built["counties"]:
         own = villages_of(project, county)
-        index = json.loads((site / county / "search" / "search_index.json").read_text(encoding="utf-8"))
-        boards = {d["location"]: d["title"].replace("\u200b", "") for d in index["docs"]
-                  if d["title"].replace("\u200b", "").endswith("村务公开栏")}
-        assert boards == {url: f"{name}村务公开栏" for url, name in own.items()}, county
+        index, records = read_index(site / county)
+        boards = {url: name for url, name, where in index["places"] if "· 村务公开栏" in where}
+        assert boards == own, county
+        assert records and all(any(url.startswith(u) for u in own) for url in records)
         for other in built["counties"]:
             if other != county:
                 other_name = yaml.safe_load((project / "villages" / other / "county.yml").read_text(encoding="utf-8"))["name"]
-                assert other_name not in json.dumps(index, ensure_ascii=False).replace("\u200b", ""), (county, other)
+                assert other_name not in json.dumps([index, records], ensure_ascii=False), (county, other)
         for path in ("sitemap.xml", "feed.xml", f"data/cunwu-{county}.zip", "kiosk/index.html", "kiosk/version.json",
                      "ducha/index.html", "hedui/index.html", "guide/index.html"):
             assert (site / county / path).is_file(), f"{county}/{path}"

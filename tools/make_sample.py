@@ -48,6 +48,14 @@ SAMPLE_TODAY = date(2026, 11, 22)  # the day the sample is "as of"; not the mach
 LAST_DONE = SAMPLE_TODAY - timedelta(days=2)  # nothing that happened is later than this
 ASOF = AsOf(SAMPLE_TODAY, LAST_DONE)
 YEARS = (2023, 2024, 2025, 2026)
+# 督办单 two townships issued to a village with an overdue pledge (the guide's example is the first):
+# one signed and answered, one signed and past its 15 days without a reply. 贾沟村, late too, is
+# left a draft that names the next number (2).
+DUBAN = {
+    "huanghou": [dict(number=1, village="niangniangmiao", issued=date(2026, 11, 10), signed=date(2026, 11, 11),
+                      reply=dict(date=date(2026, 11, 20), summary="已召开村“两委”会议研究，两项承诺年底前兑现，兑现后公示"))],
+    "nanhedian": [dict(number=1, village="longwangmiao", issued=date(2026, 11, 2), signed=date(2026, 11, 3))],
+}
 
 
 # -- places ---------------------------------------------------------------------------------
@@ -933,6 +941,8 @@ def generate() -> dict:
             tdata = dict(name=township["name"], code=Quoted(township["code"]),
                          supervision_phone=Quoted(township["supervision_phone"]),
                          report_phone=Quoted(township["report_phone"]), address=township["address"])
+            if township["slug"] in DUBAN:  # what the township issued (the rest of its late villages: drafts)
+                tdata["duban"] = DUBAN[township["slug"]]
             write(tdir / "township.yml", render_map(tdata))
             written.append((tdir / "township.yml", tdata))
             stats["townships"] += 1

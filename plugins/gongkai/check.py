@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import amendments, attach, cache, rules, schema, workers
+from . import amendments, attach, cache, rules, schema, synonyms, workers
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, UNREADABLE, read_source
@@ -212,6 +212,10 @@ class _Builder:
     def build(self) -> Tree:
         tree = Tree(str(self.root))
         for cdir in self.entries(self.root):
+            if cdir.name == synonyms.FILE and cdir.is_file():  # the search's words, for every county
+                tree.synonyms, problems = synonyms.of_folder(self.root)
+                self.diags.extend(problems)
+                continue
             if self.only is not None and cdir.name != self.only:
                 continue
             if not cdir.is_dir():

@@ -16,12 +16,12 @@ from collections.abc import Iterable
 
 DIRECTIVES = (
     ("default-src", "'self'"),
-    ("worker-src", "'self'"),  # Material's search runs in a worker loaded from the site
+    ("worker-src", "'self'"),  # a theme's script may start a worker: from the site only
     ("style-src", "'self'"),  # stylesheets only: Material and gongkai write no inline style
     ("img-src", "'self' data:"),  # Material's icons are data: SVGs in its stylesheet
     ("object-src", "'none'"),
     ("base-uri", "'none'"),
-    ("form-action", "'none'"),  # no form is ever sent: Material's search runs in the page
+    ("form-action", "'self'"),  # the search page's form comes back to itself (?q=), nowhere else
 )
 
 

@@ -289,6 +289,7 @@ EXAMPLES: dict[str, Example] = {
     "GK214": Example("village", 'code: "411321104201"', 'code: "411322104201"'),
     "GK215": Example("pledges", "  made: 2024-02-10", "  made: 2023-12-10", at=("pledges", 1)),
     "GK216": Example(create="assets/county.yml", new=COUNTY, note="县文件夹起名 assets，和网站自带的 assets/ 文件夹（样式和脚本）重名"),
+    "GK217": Example(create="synonyms.yml", new="修路: [道路, 硬化]\n低保:\n", note="本县的近义词表里“低保”后面没有写近义词"),
     "GK301": Example("decisions", _CONSULTATION, ""),
     "GK302": Example("decisions", "    date: 2024-03-10", "    date: 2024-03-04"),
     "GK303": Example("decisions", "    present: 25\n    agree: 24", "    present: 25\n    agree: 26"),

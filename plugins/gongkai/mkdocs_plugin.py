@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import html
 import json
 import logging
@@ -17,7 +16,6 @@ import re
 import time
 from pathlib import Path
 
-import jieba
 import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -31,6 +29,7 @@ from .config import build_date, site_url
 from .diagnostics import display_path
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
+THEME = Path(__file__).parent / "theme"
 
 MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
 # Where a county's or township's page gets its body: after Markdown, which has nothing to do in
@@ -95,40 +94,6 @@ class _Compiled(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket):
         self.kept[bucket.key] = bucket.bytecode_to_string()
-
-
-def _remember_theme_search(config) -> None:
-    """`mkdocs serve`: the theme's search (Material's) cuts every page it indexes into sections and
-    words, which for the county's and townships' pages is most of a rebuild's time. A page whose
-    HTML, title, front matter and table of contents are what they were in the last rebuild, with
-    the same words in jieba's dictionary, gets the entries it got then. Another search plugin, or
-    another version of Material's, is left as it is."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    add = getattr(index, "add_entry_from_context", None)
-    if add is None or not isinstance(getattr(index, "entries", None), list):
-        return
-    last = _SERVED.get("theme search", {})
-    now = _SERVED["theme search"] = {}
-
-    def remembered(page) -> None:
-        key = hashlib.sha256("\0".join((
-            page.url, str(page.title), json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False),
-            repr(_toc(page.toc)), str(jieba.dt.total), page.content or "")).encode()).hexdigest()
-        if key in last:
-            made = last[key]
-            index.entries.extend(made)
-        else:
-            start = len(index.entries)
-            add(page)
-            made = index.entries[start:]
-        now[key] = made
-
-    index.add_entry_from_context = remembered
-
-
-def _toc(items) -> tuple:
-    return tuple((item.id, item.url, item.title, _toc(item.children)) for item in items or ())
 
 
 class _Clock:
@@ -215,6 +180,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         except ValueError as e:
             raise PluginError(f"mkdocs.yml 里 gongkai 的 {e}") from None
         config.extra_css.append(render.CSS_PATH)
+        # the theme's header links to the site's search page (theme/partials/header.html); a
+        # site's own overrides (custom_dir, first) still win
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
 
     def on_pre_build(self, config):
@@ -239,14 +207,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             (log.error if d.is_error else log.info)(text)
         if not self.result.ok:
             raise PluginError(f"村务数据有 {len(self.result.errors)} 个错误，网站没有生成。运行 gongkai check 查看详情。")
-        search.learn_place_names(self.result.tree)  # before the theme's search cuts page text into words
-        if self.serving:
-            _remember_theme_search(config)
         # MkDocs empties the site folder next: the old files are set aside, unchanged villages are moved back
         self.old_site = None if self.dirty else sitebuild.OldSite(config.site_dir)
 
     def on_files(self, files: Files, config):
         self._bodies: dict[str, str] = {}  # the area pages' bodies by their file, until on_page_content
+        self.pages_found: list[list[str]] = []  # the hand-written pages' sections, for the search
         # The villages' pages are made in other processes from now on, while MkDocs renders the
         # theme's pages here (the site folder has just been emptied); on_post_build collects them.
         self.villages = None if self.portal else produce.start_villages(
@@ -293,14 +259,19 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_content(self, html, page, config, files):
         if (body := self._bodies.pop(page.file.src_uri, None)) is not None:
             html = html.replace(BODY, body, 1)
+        elif not page.is_homepage:  # a hand-written page (the home page is places, which the index has)
+            self.pages_found.extend(search.page_documents(page.url, str(page.title or ""), html))
         # Every page of a sample site says so before anything else.
         return (render.sample_banner() + html) if self.result.tree.is_sample else html
 
-    @event_priority(-100)  # after the search plugin has written its index: ours joins it
     def on_post_build(self, config):
         try:
+            done = None
             if not self.portal:  # the portal loads no village: boards, feeds, open data and kiosk pages are the county sites'
-                self._write_villages(config)
+                done = self._write_villages(config)
+            clock = _Clock()
+            written = search.write(config.site_dir, self.context, done.search if done else {}, self.pages_found)
+            clock.log(f"搜索页和它的索引（{written} 个文件）")
         finally:
             self.on_build_error(None)
 
@@ -323,10 +294,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.old_site:
             self.old_site.discard()
         clock.log(f"写了 {done.pages} 个村务和记录页面（{done.rendered} 个村重新生成，其余没有变化，取自缓存；与主题的页面同时进行）")
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():  # absent when the search plugin is turned off
-            index.write_text(search.merge(index.read_text(encoding="utf-8"), done.search), encoding="utf-8")
-            clock.log("搜索索引加入了村务和记录")
         # Feeds, and the lean pages in MkDocs' sitemap.xml: it exists now, and so do the pages it lists.
         clock.log(feeds.write(config.site_dir, self.context, config.site_name, done.feeds))
         # Each county's package of open data (a ZIP of CSV, JSON and datapackage.json), put together
@@ -336,6 +303,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Kiosk pages for the service centres' touch screens, and last the version file they poll:
         # a screen must never see a new version before everything it would reload into is written.
         clock.log(f"生成了 {kiosk.write(config.site_dir, self.context, self.kiosk, done.kiosk)} 个触摸屏页面")
+        return done
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.

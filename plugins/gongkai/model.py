@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from . import schema
+from . import schema, synonyms
 from .schema import Record
 
 ZERO = Decimal("0.00")
@@ -467,6 +467,8 @@ class Tree:
     root: str
     counties: list[County] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each file read, by path
+    # the search's synonyms: gongkai's list with the data folder's synonyms.yml added (synonyms.py)
+    synonyms: dict[str, list[str]] = field(default_factory=lambda: dict(synonyms.shipped()))
 
     @property
     def townships(self) -> list[Township]:

@@ -30,7 +30,7 @@ class Produced:
     pages: int  # lean pages written (villages, records, notices, 督办单)
     datafiles: int  # files of the villages' own open-data folders
     rendered: int  # villages rendered afresh; the others came from the cache
-    search: list[dict[str, str]]  # search entries of the village boards and records, in site order
+    search: dict[str, list[list[str]]]  # each township's search lines (by its url), in site order
     kiosk: dict[str, tuple[str, ...] | None]  # kiosk.village_page by village URL
     pieces: dict[str, tuple]  # opendata.township_pieces by township URL: what the county's package is made of
     feeds: dict[str, tuple]  # (latest events, sitemap lines) by village URL: feeds.village_feed
@@ -51,7 +51,7 @@ def village_outputs(village: Village, ctx: Context, settings: kiosk.Settings) ->
     pages = [(rel, html.encode("utf-8")) for rel, html in render.village_pages(village, ctx)]
     feed, events, urls = feeds.village_feed(village, ctx)
     data = opendata.village_files(village, sample=ctx.tree.is_sample) + feed + media
-    return pages + data, (len(pages), len(data), list(search.village_documents(village, ctx.today)),
+    return pages + data, (len(pages), len(data), search.village_documents(village, ctx.today),
                           kiosk.village_page(village, ctx, settings), (events, urls))
 
 
@@ -165,8 +165,16 @@ def _finish(site_dir: Path, ctx: Context, pages_cache: PageCache | None, old_sit
         pages=count + sum(k[0] for k in kept),
         datafiles=sum(k[1] for k in kept),
         rendered=sum(1 for d in done if d[1]),
-        search=[doc for k in kept for doc in k[2]],
+        search=_by_township(ctx, [k[2] for k in kept]),
         kiosk={v.url: k[3] for v, k in zip(ctx.tree.villages, kept)},
         pieces=pieces,
         feeds={v.url: k[4] for v, k in zip(ctx.tree.villages, kept)},
     )
+
+
+def _by_township(ctx: Context, lines: list[list]) -> dict[str, list]:
+    """Each village's search lines put together by its township (search.py writes one file each)."""
+    out: dict[str, list] = {}
+    for village, own in zip(ctx.tree.villages, lines):
+        out.setdefault(village.township.url, []).extend(own)
+    return out

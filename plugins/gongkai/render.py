@@ -36,13 +36,6 @@ from .rollup import Totals, area_totals, area_years, finance_year, village_total
 from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
-def hashed(folder: str, name: str, content: str) -> str:
-    """A static file's path with a hash of its content in its name (gongkai.1a2b3c4d.css): servers may
-    keep it a year (nginx/site.conf), and a new version is a new name."""
-    stem, dot, ext = name.rpartition(".")
-    return f"{folder}/{stem}.{hashlib.sha256(content.encode('utf-8')).hexdigest()[:8]}{dot}{ext}"
-
-
 
 
 def money(value: Decimal | None) -> str:

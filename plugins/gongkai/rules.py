@@ -41,7 +41,8 @@ def codes_nest(parent: Record, child: Record) -> Iterator[Diagnostic]:
 def duban(township) -> Iterator[Diagnostic]:
     """The 督办单 a township recorded: each names one of its villages, a number once a year, and
     no signature or reply before it was issued."""
-    slugs = {v.slug for v in township.villages}
+    # the portal reads no village: only their folders' names (shard._AreasOnly)
+    slugs = getattr(township, "village_folders", None) or {v.slug for v in township.villages}
     numbers: dict[tuple[int, int], Record] = {}
     for d in township.duban or []:
         if d.village and d.village not in slugs:

@@ -76,6 +76,8 @@ class _AreasOnly(_Builder):
 
     def village(self, vdir: Path, township: Township) -> None:
         township.village_count = getattr(township, "village_count", 0) + 1
+        # what a 督办单 in township.yml may name (rules.duban), with no village loaded
+        township.village_folders = getattr(township, "village_folders", set()) | {vdir.name}
 
 
 def check_areas(root: str | Path, today: date | None = None, reserved: Iterable[str] = ()) -> Result:
