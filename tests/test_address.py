@@ -114,6 +114,10 @@ def test_a_county_with_an_address_of_its_own_is_there_in_every_build(project, tm
     # the portal sends villagers to the county's own site, and the county's site back to the portal
     gedi = (portal / "gedi" / "index.html").read_text(encoding="utf-8")
     assert f'href="{own}"' in gedi and f'href="../{COUNTY}/"' not in gedi
+    # and so does its search: the counties are its places, each at its site's address
+    places = json.loads((portal / "search" / "index.json").read_text(encoding="utf-8"))["places"]
+    assert [p[0] for p in places if p[0].startswith("http")] == [own] and len(places) == len(list((REPO / "villages").glob("*/county.yml")))
+    assert not (portal / "search" / "t").exists()  # no village is in the portal
     assert f'href="{SITE_URL}">其他县的村务公开' in (alone / "index.html").read_text(encoding="utf-8")
     # the site's feeds and sitemap carry its own address
     assert f"<loc>{url}</loc>" in "".join(p.read_text(encoding="utf-8") for p in alone.glob("sitemap*.xml"))

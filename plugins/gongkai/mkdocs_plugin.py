@@ -270,7 +270,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if not self.portal:  # the portal loads no village: boards, feeds, open data and kiosk pages are the county sites'
                 done = self._write_villages(config)
             clock = _Clock()
-            written = search.write(config.site_dir, self.context, done.search if done else {}, self.pages_found)
+            # the portal's places are the county sites, wherever each is published
+            where = [[shard.county_home(self.context, c, ""), c.name, "县的村务公开网站"]
+                     for c in self.result.tree.counties] if self.portal else None
+            written = search.write(config.site_dir, self.context, done.search if done else {}, self.pages_found, where)
             clock.log(f"搜索页和它的索引（{written} 个文件）")
         finally:
             self.on_build_error(None)

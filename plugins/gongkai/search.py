@@ -116,9 +116,10 @@ def _json(value) -> bytes:
 
 
 def files(tree: Tree, docs: dict[str, list[list[str]]], pages: Iterable[list[str]],
-          words: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
+          words: dict[str, list[str]], where: list[list[str]] | None = None) -> Iterator[tuple[str, bytes]]:
     """(path in the site, bytes) of the index and its pieces. `docs`: each township's lines (by its
-    url, from village_documents), `pages`: the hand-written pages' sections, `words`: the synonyms."""
+    url, from village_documents), `pages`: the hand-written pages' sections, `words`: the synonyms,
+    `where`: the places when not the tree's own (the portal's: the county sites)."""
     shards = []
     for county in tree.counties:
         for township in county.townships:
@@ -128,7 +129,8 @@ def files(tree: Tree, docs: dict[str, list[list[str]]], pages: Iterable[list[str
             shards.append({"file": shard_path(township.url).removeprefix("search/"), "at": township.url,
                            "name": f"{county.name}{township.name}", "bytes": len(body)})
             yield shard_path(township.url), body
-    yield INDEX, _json({"places": places(tree), "pages": list(pages), "words": words, "shards": shards})
+    yield INDEX, _json({"places": places(tree) if where is None else where, "pages": list(pages), "words": words,
+                        "shards": shards})
 
 
 def search_page(ctx: render.Context) -> str:
@@ -136,8 +138,8 @@ def search_page(ctx: render.Context) -> str:
 
 
 def write(site_dir: str | Path, ctx: render.Context, docs: dict[str, list[list[str]]],
-          pages: Iterable[list[str]]) -> int:
+          pages: Iterable[list[str]], where: list[list[str]] | None = None) -> int:
     """The search page, its script and its index: the number of files written."""
-    out = [*files(ctx.tree, docs, pages, ctx.tree.synonyms), (f"{PAGE_URL}index.html", search_page(ctx)),
+    out = [*files(ctx.tree, docs, pages, ctx.tree.synonyms, where), (f"{PAGE_URL}index.html", search_page(ctx)),
            (JS_PATH, (render.STATIC / "search.js").read_bytes())]
     return render.write_pages(site_dir, out)

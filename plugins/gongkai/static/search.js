@@ -130,7 +130,7 @@
       var li = document.createElement("li");
       li.className = "gk-hit";
       var a = document.createElement("a");
-      a.href = root + d.u;
+      a.href = /^https?:\/\//.test(d.u) ? d.u : root + d.u;  // a county site elsewhere, from the portal
       a.className = "gk-hit-title";
       a.textContent = d.t;
       li.appendChild(a);
