@@ -29,7 +29,7 @@ import yaml
 from conftest import BIN, BUILD_DATE, REPO, env
 from htmltext import parse, text
 
-from gongkai import opendata, render, schema
+from gongkai import opendata, render, schema, words
 
 DATA = REPO / "villages"
 KINDS = tuple(schema.RECORD_KINDS)
@@ -380,14 +380,14 @@ def test_area_page_totals_equal_the_sums_of_the_package(sample_site):
             rel = area.relative_to(DATA)
             page = text((sample_site / rel / "index.html").read_text(encoding="utf-8"))
             year, income, expense, cost, done = _sums(rows_of(key, code))
-            assert f"办结事项 {done} 项、共 {render.wan(cost)}；{year} 年收入 {render.wan(income)}，支出 {render.wan(expense)}。" in page, rel
+            assert f"办结事项 {done} 项、共 {words.wan(cost)}；{year} 年收入 {words.wan(income)}，支出 {words.wan(expense)}。" in page, rel
             for part in sorted(p for p in area.iterdir() if p.is_dir()):  # each row of the table: a township or village
                 name_file = next(part.glob("*.yml"))
                 part_key = "township_code" if name_file.name == "township.yml" else "village_code"
                 name = yaml.safe_load(name_file.read_text(encoding="utf-8"))["name"]
                 _, i, x, _, _ = _sums(rows_of(part_key, code_of(part, name_file.name)), year)
-                row = rf"{re.escape(name)} ([0-9]+ ){{1,2}}{re.escape(render.wan(i))} {re.escape(render.wan(x))} "
-                assert re.search(row, page), (rel, part.name, render.wan(i), render.wan(x))
+                row = rf"{re.escape(name)} ([0-9]+ ){{1,2}}{re.escape(words.wan(i))} {re.escape(words.wan(x))} "
+                assert re.search(row, page), (rel, part.name, words.wan(i), words.wan(x))
 
 
 def _links(html: str) -> set[str]:

@@ -212,6 +212,7 @@ def test_a_villager_finds_road_work_by_saying_xiulu(browser, site_url, tree):
     assert first_record.startswith(site_url + village.township.url)
     status = page.locator("#gk-status").inner_text()
     assert "只搜了" in status and village.township.name in status
+    assert "“修路”也搜了道路、" in status  # why a record that never says 修路 is found
     # and the rest of the county when asked, with the cost said first
     wider = page.locator("#gk-wider")
     assert re.search(r"其他 \d+ 个乡镇.*约 \d+ KB", wider.inner_text())
@@ -250,6 +251,36 @@ def test_a_village_name_finds_its_board_from_the_home_page(browser, site_url, tr
     assert hits[0]["href"] == site_url + village.url
     # from a page outside any township, every township's records are searched, the progress shown
     assert "只搜了" not in page.locator("#gk-status").inner_text()
+    context.close()
+
+
+def test_a_big_countys_records_are_fetched_from_the_home_page_only_when_asked(browser, site_url, index):
+    """A county's records are megabytes: searched from outside any township, the page finds places
+    and guides at once and asks before fetching the records, saying how much that is."""
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    # the sample is small (its records are fetched unasked): the page as a big county's would be
+    small = re.compile(r'data-auto="\d+"')
+
+    def as_big(route):
+        body = route.fetch().text()
+        assert small.search(body)
+        route.fulfill(body=small.sub('data-auto="1000"', body), content_type="text/html; charset=utf-8")
+
+    page.route("**/search/", as_big)
+    fetched = _watch_index(page)
+    page.goto(site_url, wait_until="networkidle")
+    hits = search_from(page, "修路")
+    assert fetched == [site_url + "search/index.json"]  # places and guides only
+    assert all(not h["href"].endswith(".html") for h in hits)
+    assert "各村的记录还没有搜" in page.locator("#gk-status").inner_text()
+    pieces = index[0]["shards"]
+    kb = round(sum(s["bytes"] for s in pieces) / 1024)
+    assert page.locator("#gk-wider").inner_text() == f"在全部 {len(pieces)} 个乡镇的记录里搜（要下载约 {kb} KB）"
+    page.locator("#gk-wider").click()
+    hits = _results(page)
+    assert len(fetched) == 1 + len(pieces)
+    assert any(h["href"].endswith(".html") for h in hits) and page.locator("#gk-wider").is_hidden()
     context.close()
 
 

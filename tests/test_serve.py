@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, SITE_URL, copy_project, env, mkdocs_serve
-from gongkai.model import zh_date
+from gongkai.words import zh_date
 
 
 def _get(url: str) -> str | None:
@@ -175,7 +175,7 @@ class _DevServer:
 
 
 def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
-    from gongkai import mkdocs_plugin as plugin
+    from gongkai import serving
 
     folder = tmp_path / "villages"
     (folder / "a" / "pledges").mkdir(parents=True)
@@ -183,7 +183,7 @@ def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
     year.write_text("[]\n", encoding="utf-8")
     server = _DevServer()
     monkeypatch.delenv("GONGKAI_WATCH", raising=False)
-    assert plugin._watch_natively(server, folder)
+    assert serving.watch_natively(server, folder)
     try:
         year.read_text(encoding="utf-8")
         assert not server.wanted(1), "reading a file asked for a rebuild"
@@ -197,11 +197,11 @@ def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
         year.unlink()
         assert server.wanted(), "deleting a file asked for no rebuild"
     finally:
-        plugin._SERVED.pop("observer").stop()
+        serving.SERVED.pop("observer").stop()
     # what MkDocs' polling is left to: asked for, or a folder the system cannot watch
     monkeypatch.setenv("GONGKAI_WATCH", "polling")
-    assert not plugin._watch_natively(_DevServer(), folder)
+    assert not serving.watch_natively(_DevServer(), folder)
     monkeypatch.delenv("GONGKAI_WATCH")
-    assert not plugin._watch_natively(_DevServer(), tmp_path / "missing")
-    assert "observer" not in plugin._SERVED
-    assert not plugin._watch_natively(object(), folder)  # not MkDocs 1.6's dev server
+    assert not serving.watch_natively(_DevServer(), tmp_path / "missing")
+    assert "observer" not in serving.SERVED
+    assert not serving.watch_natively(object(), folder)  # not MkDocs 1.6's dev server

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from gongkai import schema
-from gongkai.model import period_bounds
+from gongkai.period import Period
 from gongkai.samplephotos import add_photos
 from gongkai.samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, Q3, SMALL, AsOf, Book, D, Ev, R, ceil_div, common_ledger,
@@ -585,7 +585,7 @@ def all_periods(monthly: bool) -> list[str]:
         parts = [f"{m:02d}" for m in range(1, 13)] if monthly else [f"Q{q}" for q in range(1, 5)]
         for part in parts:
             period = f"{y}-{part}"
-            if period_bounds(period)[1] < SAMPLE_TODAY:
+            if Period(period).bounds[1] < SAMPLE_TODAY:
                 out.append(period)
     return out
 
@@ -622,7 +622,7 @@ def build_village(county: dict, township: dict, v: dict, index: int) -> dict:
     names = people["names"]
     monthly = bool(v.get("high_volume"))
     periods = all_periods(monthly)
-    ledger_end = period_bounds(periods[-1])[1]
+    ledger_end = Period(periods[-1]).bounds[1]
     book = Book()
 
     # which matters each year

@@ -22,6 +22,8 @@ import pickle
 import zlib
 from pathlib import Path
 
+from .config import cache_setting
+
 PACKAGE = Path(__file__).parent
 SITES_KEPT = 20  # site folders whose villages' packs are remembered
 
@@ -38,7 +40,7 @@ def code_version() -> str:
 
 def folder(data_root: str | Path) -> Path | None:
     """The cache folder for a data folder, or None when caching is off."""
-    setting = os.environ.get("GONGKAI_CACHE", "").strip()
+    setting = cache_setting()
     if setting.lower() in ("off", "0", "no", "false"):
         return None
     return Path(setting) if setting else Path(data_root).resolve().parent / ".cache" / "gongkai"

@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import STEP_ORDER, Decision, Pledge, Township, Village, period_bounds, period_label, zh_date
+from .model import STEP_ORDER, Decision, Pledge, Township, Village
+from .words import zh_date
 
 KINDS = ("财务公开逾期", "决策停滞", "承诺逾期", "办结未公开结果")
 DEADLINE_DAYS = 15  # a 督办单 asks for the problems to be put right within this many days
@@ -42,34 +43,25 @@ class VillageReport:
         return Counter(p.kind for p in self.problems)
 
 
-def period_containing(day: date, monthly: bool) -> str:
-    return f"{day.year}-{day.month:02d}" if monthly else f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def next_period(period: str) -> str:
-    last = period_bounds(period)[1]
-    return period_containing(last + timedelta(days=1), "Q" not in period)
-
-
 def missing_funds(village: Village, today: date) -> Problem | None:
     """The oldest period that ended, is past its grace days and is not published; None when up to date."""
     monthly = bool(village.high_volume)
     grace = village.county.funds_grace_days
-    published = sorted((p for p in village.funds if p.period and ("Q" in p.period) != monthly), key=lambda p: p.bounds)
+    published = sorted((p for p in village.funds if p.period and p.period.monthly == monthly), key=lambda p: p.bounds)
     if published:
-        due_period = next_period(published[-1].period)
+        due_period = published[-1].period.next
     else:
         return None  # a village that never published is new to the site: nothing to compare with
-    end = period_bounds(due_period)[1]
+    end = due_period.end
     due = end + timedelta(days=grace)
     if today <= due:
         return None
     count = 0
     period = due_period
-    while period_bounds(period)[1] + timedelta(days=grace) < today:
+    while period.end + timedelta(days=grace) < today:
         count += 1
-        period = next_period(period)
-    what = f"{period_label(due_period)}财务收支没有公开（应于{zh_date(due)}前公开）"
+        period = period.next
+    what = f"{due_period.label}财务收支没有公开（应于{zh_date(due)}前公开）"
     if count > 1:
         what += f"，之后还有 {count - 1} 期也没有公开"
     return Problem("财务公开逾期", what, due, (today - due).days)

@@ -30,8 +30,9 @@ from .check import _Builder
 from .config import build_date
 from .diagnostics import Diagnostic, display_path
 from .load import Node, parse
-from .model import FundPeriod, period_bounds, period_label
-from .scaffold import _schema_line, _year_files, period_at
+from .model import FundPeriod
+from .period import Period
+from .scaffold import _schema_line, _year_files
 from .schema import MISSING, Ctx
 from .yamltext import Plain, render_list
 
@@ -291,13 +292,13 @@ def build_periods(rows: list[Row], village: Village, opts: Options, today: date,
         if row.village_code and village.code and row.village_code != village.code:
             problems.append(Problem(row.number, f"这一行是区划代码 {row.village_code} 的村的明细，{village.name}的代码是 {village.code}",
                                     "核对文件和村文件夹有没有选错"))
-        period = opts.period or row.period or (period_at(e.date, village.monthly) if e and e.date else None)
+        period = opts.period or row.period or (Period.containing(e.date, village.monthly) if e and e.date else None)
         if opts.period and row.period and row.period != opts.period:
             problems.append(Problem(row.number, f"“期间”一列写的是 {row.period}，命令里的 --period 是 {opts.period}",
                                     "去掉 --period，或改正这一列"))
         if e is None or period is None:
             continue
-        first, last = period_bounds(period)
+        first, last = Period(period).bounds
         if not first <= e.date <= last:
             problems.append(Problem(row.number, f"明细日期 {e.date} 不在 {period}（{first} 至 {last}）内",
                                     "把这笔明细放到它所在的期间，或改正日期"))
@@ -310,14 +311,14 @@ def build_periods(rows: list[Row], village: Village, opts: Options, today: date,
         groups.setdefault(period, []).append(row)
     last = village.periods[-1] if village.periods else None
     if last is not None and opts.opening_balance is not None and opts.opening_balance != last.closing_balance and groups:
-        first = min(groups, key=period_bounds)
+        first = min(groups, key=lambda p: Period(p).bounds)
         problems.append(Problem(groups[first][0].number, f"--opening-balance 是 {opts.opening_balance}，"
                                 f"上一期 {last.period} 的期末余额是 {last.closing_balance}",
                                 "期初余额取自上一期期末余额：去掉 --opening-balance"))
     previous = last.period if last else None
     opening = last.closing_balance if last else opts.opening_balance
     out = []
-    for period in sorted(groups, key=period_bounds):
+    for period in sorted(groups, key=lambda p: Period(p).bounds):
         record = _period(period, groups[period], previous, opening, village, opts, today, problems)
         if record is None:
             return []
@@ -331,12 +332,12 @@ def _period(period: str, rows: list[Row], previous: str | None, opening: Decimal
             opts: Options, today: date, problems: list[Problem]) -> dict | None:
     """One new period from its rows, following `previous` (the period before it) with `opening`."""
     first_row = rows[0].number
-    label = period_label(period)
+    label = Period(period).label
 
     def refuse(message: str, hint: str) -> None:
         problems.append(Problem(first_row, message, hint))
 
-    if ("Q" in period) == village.monthly:
+    if Period(period).monthly != village.monthly:
         want = "按月（如 2024-03）" if village.monthly else "按季度（如 2024-Q1）"
         refuse(f"{village.name}{want}公开财务，这里是 {period}", "按本村的公开周期分期，或去掉 --period 让日期决定")
         return None
@@ -346,7 +347,7 @@ def _period(period: str, rows: list[Row], previous: str | None, opening: Decimal
                "已公开的期间要更正，请直接改那个文件并写更正记录；要导入新的一期，只放新一期的明细")
         return None
     if previous is not None:
-        expected = period_at(period_bounds(previous)[1] + timedelta(days=1), village.monthly)
+        expected = Period.containing(Period(previous).bounds[1] + timedelta(days=1), village.monthly)
         if expected != period:
             refuse(f"上一期是 {previous}，接下来应是 {expected}，这里是 {period}",
                    "按顺序一期一期导入，中间的期间没有收支也要公开")
@@ -362,7 +363,7 @@ def _period(period: str, rows: list[Row], previous: str | None, opening: Decimal
     if record_id in village.ids:
         refuse(f"编号 {record_id} 在{village.name}已经用过", "换一个编号，或去掉“财务公开期·编号”一列让导入自动编号")
         return None
-    end = period_bounds(period)[1]
+    end = Period(period).bounds[1]
     reviewed, published = opts.reviewed or today, opts.published or today
     if reviewed <= end or published < reviewed:
         refuse(f"{period} 到 {end} 结束；审核日期 {reviewed}、公开日期 {published}",
@@ -530,7 +531,7 @@ def command(kind: str, source: str, village: str, period: str | None = None, ope
     count = sum(len(r["entries"]) for r in done.periods)
     print(f"已从 {shown} 导入 {count} 笔明细，共 {len(done.periods)} 期：")
     for r in done.periods:
-        print(f"  {r['id']}：{period_label(r['period'])}，{len(r['entries'])} 笔，"
+        print(f"  {r['id']}：{Period(r['period']).label}，{len(r['entries'])} 笔，"
               f"期初 {r['opening_balance']} 元，期末 {r['closing_balance']} 元")
     for f in done.files:
         print(f"  写入 {display_path(f)}")

@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import attach, cache, render
-from .model import Decision, FundPeriod, Pledge, Township, Village, period_label, zh_date
+from .model import Decision, FundPeriod, Pledge, Township, Village
+from .words import money, yuan, zh_date
 from .schema import Record
 
 FOLDER = "kiosk/"
@@ -239,7 +240,7 @@ def decision_slide(village: Village, d: Decision, today: date) -> Slide:
     if flags:
         facts.append(("提醒", "，".join(flags)))
     if d.budget is not None:
-        facts.append(("预算", render.money(d.budget)))
+        facts.append(("预算", money(d.budget)))
     if d.resolution:
         facts.append(("决议", votes(d.resolution)))
     shown = next(((label, disc) for label, disc in (("实施结果公示", d.result_disclosure), ("决议公示", d.resolution_disclosure))
@@ -254,14 +255,14 @@ def decision_slide(village: Village, d: Decision, today: date) -> Slide:
 def funds_slide(p: FundPeriod) -> Slide:
     biggest = p.biggest_expenses(1)
     facts = [
-        ("本期收入", render.money(p.income)),
-        ("本期支出", render.money(p.expense)),
-        ("期末余额", render.money(p.closing_balance)),
+        ("本期收入", money(p.income)),
+        ("本期支出", money(p.expense)),
+        ("期末余额", money(p.closing_balance)),
         ("审核和公开", f"民主理财小组 {zh_date(p.reviewed)} 审核，{zh_date(p.published)} 公开"),
     ]
     if biggest:  # the largest payment itself, not a category's total
-        facts.append(("支出最多", f"{cut(biggest[0].summary, TITLE_CHARS)} {render.money(biggest[0].expense)}"))
-    return Slide("财务公开", f"{period_label(p.period)}财务收支", badge="最新一期", facts=tuple(facts),
+        facts.append(("支出最多", f"{cut(biggest[0].summary, TITLE_CHARS)} {money(biggest[0].expense)}"))
+    return Slide("财务公开", f"{p.period.label}财务收支", badge="最新一期", facts=tuple(facts),
                  note=cut(p.note, NOTE_CHARS) or f"共 {len(p.entries or [])} 笔收支，逐项逐笔公开。")
 
 
@@ -285,7 +286,7 @@ def pledge_slide(p: Pledge, today: date) -> Slide:
 def completed_slide(village: Village, c: Record) -> Slide:
     facts = [("办结日期", zh_date(c.date))]
     if c.cost is not None:
-        facts.append(("花费", render.money(c.cost)))
+        facts.append(("花费", money(c.cost)))
     if c.funding:
         facts.append(("资金来源", cut(c.funding, 30)))
     linked = village.record(c.decision) if c.decision else None
@@ -312,19 +313,19 @@ def pledge_row(p: Pledge, today: date) -> Row:
 
 
 def completed_row(c: Record) -> Row:
-    meta = (f"{zh_date(c.date)}办结", f"花费 {render.money(c.cost)}" if c.cost is not None else "", c.funding or "")
+    meta = (f"{zh_date(c.date)}办结", f"花费 {money(c.cost)}" if c.cost is not None else "", c.funding or "")
     return Row(c.title, "已办结", False, " · ".join(x for x in meta if x))
 
 
 def funds_tables(village: Village, today: date) -> tuple[Table, ...]:
     """Every period's totals, and the latest period entry by entry (逐项逐笔)."""
-    periods = tuple((period_label(p.period), render.yuan(p.income), render.yuan(p.expense), render.yuan(p.closing_balance))
+    periods = tuple((p.period.label, yuan(p.income), yuan(p.expense), yuan(p.closing_balance))
                     for p in village.funds if p.period)
     tables = (Table("各期收支（元）", ("期间", "收入", "支出", "期末余额"), periods),) if periods else ()
     latest = latest_funds(village, today)
     if latest is not None and latest.entries:
-        rows = tuple((zh_date(e.date), e.summary or "", render.yuan(e.income), render.yuan(e.expense)) for e in latest.entries)
-        tables += (Table(f"{period_label(latest.period)}收支明细（元）", ("日期", "摘要", "收入", "支出"), rows),)
+        rows = tuple((zh_date(e.date), e.summary or "", yuan(e.income), yuan(e.expense)) for e in latest.entries)
+        tables += (Table(f"{latest.period.label}收支明细（元）", ("日期", "摘要", "收入", "支出"), rows),)
     return tables
 
 

@@ -11,22 +11,21 @@ import gc
 import html
 import json
 import logging
-import os
 import re
 import time
 from pathlib import Path
 
-import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import address, feeds, kiosk, opendata, produce, render, search, shard, sitebuild
+from . import address, feeds, guide, kiosk, opendata, produce, render, search, shard, sitebuild
 from .check import Result, check_tree
 from .config import build_date, site_url
 from .diagnostics import display_path
+from .serving import SERVED, Compiled, watch_natively
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
 THEME = Path(__file__).parent / "theme"
@@ -35,65 +34,6 @@ MARKER = re.compile(r"<!--\s*gongkai:(\w+)(?:\s+(\w+))?\s*-->")
 # Where a county's or township's page gets its body: after Markdown, which has nothing to do in
 # escaped HTML but would still scan all of it (a county's tables are thousands of rows).
 BODY = "<!-- gongkai-body -->"
-
-
-# What `mkdocs serve` keeps from one rebuild to the next (each rebuild makes a new plugin object):
-# the records of unchanged files, and of unchanged villages their search entries, open-data rows,
-# kiosk page and memo (督查 problems, figures by year, the rules' findings).
-_SERVED: dict[str, dict] = {}
-
-
-# Events that mean a file was saved, made, deleted or moved (not that a build opened it to read).
-_CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
-
-
-def _watch_natively(server, folder: Path) -> bool:
-    """Watch the data folder through the system's file events (inotify on Linux), not by MkDocs'
-    polling: every half second that lists and stats all of a county's files (7,000 at 300 villages),
-    a tenth of a second each time, which holds the rebuild back and adds to the clerk's wait.
-    False (MkDocs' polling then) when asked for (GONGKAI_WATCH=polling, for folders on a network or
-    in a virtual machine that send no events), when the system refuses (too many folders for
-    inotify's limit), or when the dev server is not the one of MkDocs 1.6 (it is pinned)."""
-    cond = getattr(server, "_rebuild_cond", None)
-    if os.environ.get("GONGKAI_WATCH", "").strip().lower() == "polling" or cond is None \
-            or not hasattr(server, "_want_rebuild"):
-        return False
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
-    class Saved(FileSystemEventHandler):
-        def on_any_event(self, event):
-            if event.event_type in _CHANGES:  # what MkDocs' own watch does, for a change
-                with cond:
-                    server._want_rebuild = True
-                    cond.notify_all()
-
-    observer = Observer()
-    try:
-        observer.schedule(Saved(), str(folder), recursive=True)
-        observer.start()
-    except OSError as e:
-        log.info(f"gongkai：无法用系统的文件通知监视 {folder}（{e}），改为定时查看")
-        observer.stop()
-        return False
-    _SERVED["observer"] = observer
-    return True
-
-
-class _Compiled(jinja2.BytecodeCache):
-    """The theme's templates as compiled in the last rebuild of `mkdocs serve` (MkDocs makes a new
-    Jinja environment for each build, which would compile Material's templates all over again).
-    Jinja checks each entry against its template's source, so an edited template is compiled anew."""
-
-    def __init__(self):
-        self.kept: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if (code := self.kept.get(bucket.key)) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket):
-        self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Clock:
@@ -174,7 +114,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             log.warning(f"gongkai：{address.MISSING}。")
         # what on_pre_build loads: every county, one county as the site's root, or the portal's areas only
         self._check = shard.check_areas if self.portal else functools.partial(
-            check_tree, only=self.only, memory=_SERVED.setdefault("check", {}) if self.serving else None)
+            check_tree, only=self.only, memory=SERVED.setdefault("check", {}) if self.serving else None)
         try:
             self.kiosk = kiosk.Settings(**self.config.kiosk)
         except ValueError as e:
@@ -189,7 +129,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Check before MkDocs cleans the site folder: bad data must leave the last good site alone.
         today = build_date()
         clock = _Clock()
-        self.jobs = 1 if self.serving and _SERVED.get("threads") else None
+        self.jobs = 1 if self.serving and SERVED.get("threads") else None
         self.result = self._check(self.data_dir, today, reserved=self._site_names(config),
                                   **({} if self.portal else {"jobs": self.jobs}))
         if not self.jobs:
@@ -217,7 +157,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # theme's pages here (the site folder has just been emptied); on_post_build collects them.
         self.villages = None if self.portal else produce.start_villages(
             config.site_dir, self.context, self.kiosk, produce.page_cache(self.context, self.kiosk), jobs=self.jobs,
-            old_site=self.old_site, memory=_SERVED.setdefault("villages", {}) if self.serving else None)
+            old_site=self.old_site, memory=SERVED.setdefault("villages", {}) if self.serving else None)
         self.villages_clock = _Clock()
         # County and township pages join the theme (and the nav); the stylesheet ships with the site.
         files.append(File.generated(config, render.CSS_PATH, content=render.css()))
@@ -249,7 +189,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_env(self, env, config, files):
         if self.serving:
-            env.bytecode_cache = _SERVED.setdefault("templates", _Compiled())
+            env.bytecode_cache = SERVED.setdefault("templates", Compiled())
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -287,7 +227,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.old_site.finish()
             self.old_site = None
         if self.serving:  # the dev server starts its threads after the first build
-            _SERVED["threads"] = True
+            SERVED["threads"] = True
 
     def _write_villages(self, config):
         # Village boards and record pages are lean HTML of our own, made since on_files alongside the
@@ -310,12 +250,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_serve(self, server, config, builder):
         # Live reload when a clerk saves a YAML file.
-        if not _watch_natively(server, self.data_dir):
+        if not watch_natively(server, self.data_dir):
             server.watch(str(self.data_dir))
         return server
 
     def on_shutdown(self):
-        if observer := _SERVED.pop("observer", None):
+        if observer := SERVED.pop("observer", None):
             observer.stop()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -360,9 +300,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             prefix = "../" * page.url.count("/")
             return render.directory_fragment(self.context, prefix)
         if what == "fields" and arg:
-            return render.field_table(arg)
+            return guide.field_table(arg)
         if what == "codes":
-            return render.codes_page()
+            return guide.codes_page()
         if what == "columns":
             prefix = "../" * page.url.count("/")
             if self.portal:  # the packages are in the counties' own sites

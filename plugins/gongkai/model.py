@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 
-import calendar
 import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -209,34 +208,6 @@ class Decision(Record):
         return "实施中"
 
 
-def period_bounds(period: str) -> tuple[date, date]:
-    year, part = int(period[:4]), period[5:]
-    if part.startswith("Q"):
-        q = int(part[1])
-        first, last = 3 * q - 2, 3 * q
-    else:
-        first = last = int(part)
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
-
-
-def zh_date(value: date | None) -> str:
-    """2024年3月5日: a date as Chinese documents write it; — when there is none."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
-
-
-def period_label(period: str) -> str:
-    """2024-Q1 -> 2024年第一季度, 2024-03 -> 2024年3月."""
-    return f"{period[:4]}年{period_short_label(period)}"
-
-
-def period_short_label(period: str) -> str:
-    """The period within its year: 第一季度, 3月."""
-    part = period[5:]
-    if part.startswith("Q"):
-        return f"第{'一二三四'[int(part[1]) - 1]}季度"
-    return f"{int(part)}月"
-
-
 @binds(schema.ENTRY)
 class Entry(Record):
     @property
@@ -251,11 +222,11 @@ class FundPeriod(Record):
 
     @property
     def title(self) -> str:
-        return f"{period_label(self.period)}财务公开" if self.period else self.id
+        return f"{self.period.label}财务公开" if self.period else self.id
 
     @property
     def bounds(self) -> tuple[date, date] | None:
-        return period_bounds(self.period) if self.period else None
+        return self.period.bounds if self.period else None
 
     @property
     def date(self) -> date | None:
@@ -383,7 +354,7 @@ class Village(Record):
 
     def funds_of_year(self, year: int) -> list[FundPeriod]:
         """The fund periods of one year, first period first."""
-        return sorted((p for p in self.funds if p.period and int(p.period[:4]) == year), key=lambda p: p.period)
+        return sorted((p for p in self.funds if p.period and p.period.year == year), key=lambda p: p.period)
 
     def expected_mismatch(self, key: str, meeting: Record) -> tuple[int, str] | None:
         """(number, what it is) from village.yml when a meeting's 应到 differs from it, else None.

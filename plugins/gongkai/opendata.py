@@ -37,7 +37,8 @@ from pathlib import Path
 
 from . import render, schema
 from .model import Tree, Village
-from .render import _md_cell
+from .period import Period
+from .guide import md_cell
 from .schema import ListOf, Record, Spec
 
 FOLDER = "data"  # <village url>data/, <township url>data/, ... and data/ for the whole site
@@ -200,7 +201,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def cell(value) -> str:
     """A value as CSV text: exact amounts, ISO dates, lists as JSON; nothing for a missing value."""
     kind = type(value)
-    if kind is str:
+    if kind is str or kind is Period:  # a fund period is its text
         # Excel and WPS run a cell that starts like a formula (=HYPERLINK(...)): text from YAML must
         # not become one. The apostrophe is Excel's own "this is text" mark; the importer drops it.
         return "'" + value if value[:1] in FORMULA_START else value
@@ -221,7 +222,7 @@ def json_value(value) -> str:
     """A value as compact JSON text, amounts as numbers written exactly (1234.50, never 1234.5000001).
     Hand-made rather than json.dumps, which knows no exact decimals (and is slower for this)."""
     kind = type(value)
-    if kind is str:
+    if kind is str or kind is Period:  # a fund period is its text
         return _text(value)
     if kind is Decimal:
         return f"{value:.2f}"
@@ -506,6 +507,6 @@ def columns_doc(prefix: str = "", counties: Iterable = ()) -> str:
                 "| 列名 | 中文名 | 类型 | 说明 |", "| --- | --- | --- | --- |"]
         for c in t.columns:
             need = "必填；" if c.required else ""
-            out.append(f"| `{c.name}` | {c.title} | {c.type} | {need}{_md_cell(c.description)} |")
+            out.append(f"| `{c.name}` | {c.title} | {c.type} | {need}{md_cell(c.description)} |")
         out.append("")
     return "\n".join(out)

@@ -28,49 +28,14 @@ try:  # what markupsafe.escape calls: its C escape, else its Python one (markups
 except ImportError:  # pragma: no cover
     from markupsafe._native import _escape_inner
 
-from . import address, amendments, attach, charts, compliance, csp, diagnostics, integrity, schema
+from . import address, amendments, attach, charts, compliance, csp, integrity, schema
+from .model import County, Decision, Tree, Village
 from .capitals import capitals
-from .examples import EXAMPLES, FILES
-from .model import County, Decision, Tree, Village, period_label, period_short_label, zh_date
+from .words import cn_number, daxie, money, wan, yuan, zh_date
 from .rollup import Totals, area_totals, area_years, finance_year, village_totals
 from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
-
-
-def money(value: Decimal | None) -> str:
-    """¥1,234.50: what a villager reads on a receipt."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    return f"{sign}¥{abs(value):,.2f}"
-
-
-def wan(value: Decimal | None) -> str:
-    """Summaries in 万元, exact to the yuan's hundredth of a 万 (two decimals)."""
-    if value is None:
-        return "—"
-    return f"{(value / Decimal(10000)).quantize(Decimal('0.01')):,}万元"
-
-
-def yuan(value: Decimal | None) -> str:
-    """1,234.50: an amount in a table whose header already says （元）."""
-    return "" if value is None else f"{value:,.2f}"
-
-
-def daxie(value: Decimal | None) -> str:
-    """人民币壹万贰仟元整, or nothing when there is no amount."""
-    return "" if value is None else capitals(value)
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一 ... 99 -> 九十九: the numbers of a notice's items (一、二、)."""
-    digits = "零一二三四五六七八九"
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
-    return head + (digits[ones] if ones else "")
 
 
 def _escape(value) -> Markup:
@@ -106,7 +71,7 @@ _env = _Environment(
     lstrip_blocks=True,
     auto_reload=False,  # templates are part of the package: no stat() of each one for each of 40,000 pages
 )
-_env.filters.update(money=money, wan=wan, zh_date=zh_date, period_label=period_label, yuan=yuan, daxie=daxie, cn_number=cn_number,
+_env.filters.update(money=money, wan=wan, zh_date=zh_date, yuan=yuan, daxie=daxie, cn_number=cn_number,
                     fingerprint=lambda rec, village: integrity.fingerprint(village.slug_path, rec))  # {{ rec|fingerprint(village) }}
 def ledger_rows(entries: list | None) -> Markup:
     """The rows of a fund period's ledger, on its page and its printed notice alike: numbered,
@@ -192,7 +157,7 @@ def village_page(village: Village, ctx: Context) -> str:
     chart = charts.bar_chart(
         "gk-funds-chart",
         chart_title,
-        [period_short_label(p.period) for p in periods],
+        [p.period.short_label for p in periods],
         [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
         fmt=wan,
     ) if periods else None
@@ -230,7 +195,7 @@ class FundYear:
 def fund_years(village: Village) -> list[FundYear]:
     years: dict[int, list] = {}
     for p in village.funds:  # newest first
-        years.setdefault(int(p.period[:4]), []).append(p)
+        years.setdefault(p.period.year, []).append(p)
     return [
         FundYear(y, ps, sum((p.income for p in ps), Decimal(0)), sum((p.expense for p in ps), Decimal(0)))
         for y, ps in years.items()
@@ -535,7 +500,7 @@ def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Not
     address, absolute = public_link(ctx, record_url(village, rec))
     qr = qr_img(address, "二维码：扫码打开这条记录的网页")
     if rec.kind == "funds":
-        label = period_label(rec.period)  # a required field: a record without it never reaches rendering
+        label = rec.period.label  # a required field: a record without it never reaches rendering
         first, last = rec.bounds
         lead = (
             f"{label}"
@@ -653,74 +618,6 @@ def directory_fragment(ctx: Context, prefix: str = "") -> str:
 
 def sample_banner() -> str:
     return _env.get_template("sample_banner.html").render()
-
-
-def field_table(spec_name: str) -> str:
-    """The Markdown table of a spec's fields, for the clerk's guide."""
-    spec = next((s for s in _all_specs() if s.name == spec_name), None)
-    if spec is None:
-        raise KeyError(spec_name)
-    rows = ["| 字段 | 名称 | 必填 | 怎么写 |", "| --- | --- | --- | --- |"]
-    for f in spec.fields.values():
-        kind = _type_words(f.type)
-        help_text = "；".join(x for x in (kind, f.help) if x)
-        rows.append(f"| `{f.key}` | {f.label} | {'是' if f.required else ''} | {_md_cell(help_text)} |")
-    return "\n".join(rows)
-
-
-def codes_page() -> str:
-    """Every code: a table, then a wrong and a fixed example from gongkai.examples."""
-    rows = ["| 代码 | 级别 | 问题 | 怎么改 |", "| --- | --- | --- | --- |"]
-    sections: list[str] = []
-    for c in diagnostics.CODES.values():
-        level = "错误" if c.severity == diagnostics.ERROR else "警告"
-        anchor = c.code.lower()
-        rows.append(f"| [`{c.code}`](#{anchor}) | {level} | {_md_cell(c.title)} | {_md_cell(c.hint)} |")
-        ex = EXAMPLES[c.code]
-        sections += [f"### {c.code} {c.title} {{#{anchor}}}", "", f"{level}。怎么改：{c.hint}。", ""]
-        if ex.note:
-            sections += [f"例如：{ex.note}。", ""]
-        if ex.create:
-            sections += [f"错误：多了 `villages/{ex.create}`。正确：删除它，或按文书指南放到正确的位置。", ""]
-        elif not (ex.encoding or ex.pad):
-            wrong, right = ex.snippets()
-            where = f"villages/{FILES[ex.file]}"
-            sections += [f"错误写法（`{where}`）：", "", "```yaml", wrong, "```", "", "正确写法：", "", "```yaml", right, "```", ""]
-    return "\n".join(rows + [""] + sections)
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-_TYPE_WORDS = {
-    schema.Code: "12 位数字，加英文双引号",
-    schema.Date: "日期，如 2024-03-05",
-    schema.Count: "整数",
-    schema.Bool: "true 或 false",
-    schema.Id: "编号：小写字母、数字、连字符",
-    schema.Period: "2024-Q1 或 2024-03",
-    schema.Phone: "公开的办公电话，加引号",
-    schema.Money: "金额（元），如 12000.50",
-    schema.Text: "文字",
-    schema.Statement: "只能写 是",
-}
-
-
-def _type_words(t) -> str:
-    """How a clerk writes a value of this type, in the guide's field tables."""
-    if isinstance(t, schema.ListOf):
-        inner = t.item.label if isinstance(t.item, schema.Spec) else _type_words(t.item)
-        return f"列表，每项是{inner}"
-    if isinstance(t, schema.Spec):
-        return f"一组字段（见“{t.label}”）"
-    if isinstance(t, schema.Choice):
-        return "可选：" + "、".join(t.options)
-    return _TYPE_WORDS[type(t)]
-
-
-def _all_specs():
-    return [v for v in vars(schema).values() if isinstance(v, schema.Spec)]
 
 
 def hashed(folder: str, name: str, content: str) -> str:

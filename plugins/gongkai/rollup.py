@@ -47,7 +47,7 @@ def _village_totals(village: Village, today: date, year: int) -> Totals:
     t.decision_status = Counter(d.status(today) for d in village.decisions)
     t.fund_periods = len(village.funds)
     for p in village.funds:
-        if p.period and int(p.period[:4]) == year:
+        if p.period and p.period.year == year:
             t.income += p.income
             t.expense += p.expense
     t.pledges = len(village.pledges)
@@ -67,7 +67,7 @@ def area_totals(area: County | Township, today: date, year: int) -> Totals:
 
 def finance_year(villages: list[Village], today: date) -> int:
     """The year whose income and expense summaries are shown: the latest year with a published period."""
-    years = [int(p.period[:4]) for v in villages for p in v.funds if p.period]
+    years = [p.period.year for v in villages for p in v.funds if p.period]
     return max(years, default=today.year)
 
 
@@ -130,7 +130,7 @@ def _village_years(village: Village, today: date) -> dict[int, YearTotals]:
             t.decision_category[d.category] += 1
     for p in village.funds:
         if p.period:
-            t = of(int(p.period[:4]))
+            t = of(p.period.year)
             for e in p.entries or []:
                 if e.income is not None:
                     t.income[e.category] += e.income

@@ -154,10 +154,10 @@ def fund_periods(village: Village) -> Iterator[Diagnostic]:
         yield from _period(p)
     monthly = bool(village.high_volume)
     for p in periods.values():
-        if ("Q" in p.period) == monthly:
+        if p.period.monthly != monthly:
             want = "按月（如 2024-03）" if monthly else "按季度（如 2024-Q1）"
             yield at(p, "period", "GK408", f"{village.name}{want}公开财务，这里写的是 {p.period}")
-    chain = sorted((p for p in periods.values() if ("Q" in p.period) != monthly), key=lambda p: p.bounds)
+    chain = sorted((p for p in periods.values() if p.period.monthly == monthly), key=lambda p: p.bounds)
     for before, after in zip(chain, chain[1:]):
         gap_start = before.bounds[1] + timedelta(days=1)
         if after.bounds[0] != gap_start:

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .model import period_bounds
+from .period import Period
 from .samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, SMALL, SURNAMES, AsOf, Book, Ev, R, ceil_div,
     common_ledger, completed_records, decision_record, disclose_result, expand, fen, fund_records, make_people,
-    make_pledge, month_end, office_phone, pay_decision, period_of, pledge_record, pledge_text, pledge_who,
+    make_pledge, month_end, office_phone, pay_decision, pledge_record, pledge_text, pledge_who,
     rdate, schedule, small_job, template_pledge,
 )
 from .samplephotos import PHOTO_PERCENT, add_photos
@@ -260,7 +260,7 @@ def all_periods(years: list[int], monthly: bool, last_done: date) -> list[str]:
     """Every period of `years` that ended long enough before last_done to have been published."""
     parts = [f"{m:02d}" for m in range(1, 13)] if monthly else [f"Q{q}" for q in range(1, 5)]
     return [f"{y}-{p}" for y in years for p in parts
-            if period_bounds(f"{y}-{p}")[1] + timedelta(days=PUBLISHED_WITHIN) <= last_done]
+            if Period(f"{y}-{p}").bounds[1] + timedelta(days=PUBLISHED_WITHIN) <= last_done]
 
 
 def choose_matters(v: dict, county: dict, people: dict, years: list[int], asof: AsOf,
@@ -352,7 +352,7 @@ def build_village(county: dict, township: dict, v: dict, years: list[int], asof:
     periods = all_periods(years, monthly, asof.last_done)
     if v["late"] and periods:
         periods.pop()  # the last period is due but not yet disclosed
-    ledger_end = period_bounds(periods[-1])[1] if periods else date(years[0], 1, 1) - timedelta(days=1)
+    ledger_end = Period(periods[-1]).bounds[1] if periods else date(years[0], 1, 1) - timedelta(days=1)
 
     lines = common_ledger(county, township, v, people, rng, date(years[len(years) // 2], 1, 1))
     if monthly:
@@ -375,9 +375,9 @@ def build_village(county: dict, township: dict, v: dict, years: list[int], asof:
             done_by_year[y].append(item)
 
     events = [e for e in events if e.when <= ledger_end]
-    count = Counter(period_of(e.when, monthly) for e in events)
+    count = Counter(Period.containing(e.when, monthly) for e in events)
     for period in periods:  # 5 to 40 lines a period: fill with everyday lines
-        first, last = period_bounds(period)
+        first, last = Period(period).bounds
         target = rng.randint(8, 32) if monthly else rng.randint(12, 34)
         events += [_misc(rng, rdate(rng, first, last), county, township, names)
                    for _ in range(max(0, target - count[period]))]
@@ -393,10 +393,10 @@ def build_village(county: dict, township: dict, v: dict, years: list[int], asof:
 
 def _publish_late(funds: list[dict], asof: AsOf, rng: random.Random) -> None:
     """One earlier period published weeks after the grace days (a warning, GK411)."""
-    old = [f for f in funds if period_bounds(f["period"])[1] + timedelta(days=60) <= asof.last_done]
+    old = [f for f in funds if Period(f["period"]).bounds[1] + timedelta(days=60) <= asof.last_done]
     if old:
         f = rng.choice(old)
-        f["published"] = period_bounds(f["period"])[1] + timedelta(days=rng.randint(20, 45))
+        f["published"] = Period(f["period"]).bounds[1] + timedelta(days=rng.randint(20, 45))
 
 
 # -- writing --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .model import period_bounds, period_label
+from .period import Period
 from . import schema
 from .schema import FUND_CATEGORIES
 from .yamltext import Money, Plain, Quoted
@@ -519,10 +519,6 @@ SMALL = [
 ]
 
 
-def period_of(when: date, monthly: bool) -> str:
-    return f"{when.year}-{when.month:02d}" if monthly else f"{when.year}-Q{(when.month - 1) // 3 + 1}"
-
-
 def small_job(rng: random.Random, year: int, job: tuple, last: date, county: dict, names: Names,
               monthly: bool) -> tuple[dict, tuple[date, str, int, str]]:
     """A small job paid from the village's own income, done between February and `last`: the
@@ -534,7 +530,7 @@ def small_job(rng: random.Random, year: int, job: tuple, last: date, county: dic
     paid = when + timedelta(days=rng.randint(1, 4))
     payee = names.private() if rng.random() < 0.5 else rng.choice(county["shops"])
     item = dict(title=title, date=when, cost=cost, funding="村集体收入",
-                summary=f"{title}，经村务监督委员会验收，费用{yuan_text(cost)}从村集体收入列支，见{period_label(period_of(paid, monthly))}财务公开。")
+                summary=f"{title}，经村务监督委员会验收，费用{yuan_text(cost)}从村集体收入列支，见{Period(Period.containing(paid, monthly)).label}财务公开。")
     return item, (paid, title, cost, payee)
 
 
@@ -672,11 +668,11 @@ def fund_records(events: list[Ev], periods: list[str], opening: int, monthly: bo
     funds = []
     by_period: dict[str, list[Ev]] = {p: [] for p in periods}
     for e in events:
-        by_period[period_of(e.when, monthly)].append(e)
+        by_period[Period.containing(e.when, monthly)].append(e)
     balance = opening
     voucher: dict[int, int] = {}
     for period in periods:
-        last = period_bounds(period)[1]
+        last = Period(period).bounds[1]
         entries = []
         for e in by_period[period]:
             voucher[e.when.year] = voucher.get(e.when.year, 0) + 1

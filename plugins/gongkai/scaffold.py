@@ -28,8 +28,8 @@ from . import roundtrip, schema
 from .check import YEAR_FILE
 from .config import build_date
 from .load import parse, read_source
-from .model import period_bounds, period_label
-from .render import _type_words
+from .period import Period
+from .guide import type_words
 from .schema import Ctx, Field, ListOf, Spec
 
 # the word a clerk types -> the folder of that kind (the folders are schema.RECORD_KINDS)
@@ -127,33 +127,29 @@ def next_id(prefix: str, year: int, ids: set[str]) -> str:
     return f"{prefix}-{year}-{n:02d}"
 
 
-def period_at(day: date, monthly: bool) -> str:
-    return f"{day.year}-{day.month:02d}" if monthly else f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 def next_period(v: _Village, year: int | None, today: date) -> tuple[str, _Period | None]:
     """The period to write next at the village's cadence, and the period it follows (if any).
 
     Without a year: the period right after the latest one written, or, for a village with none
     yet, the last period that has ended. With a year: the next period of that year.
     """
-    by_end = sorted(v.periods, key=lambda p: period_bounds(p.period)[1])
+    by_end = sorted(v.periods, key=lambda p: Period(p.period).bounds[1])
     if year is not None:
-        by_end = [p for p in by_end if period_bounds(p.period)[1].year <= year]
+        by_end = [p for p in by_end if Period(p.period).bounds[1].year <= year]
     prev = by_end[-1] if by_end else None
     if prev is None:
         if year is None:
-            return period_at(period_bounds(period_at(today, v.monthly))[0] - timedelta(days=1), v.monthly), None
-        return period_at(date(year, 1, 1), v.monthly), None
-    start = period_bounds(prev.period)[1] + timedelta(days=1)
+            return Period.containing(Period(Period.containing(today, v.monthly)).bounds[0] - timedelta(days=1), v.monthly), None
+        return Period.containing(date(year, 1, 1), v.monthly), None
+    start = Period(prev.period).bounds[1] + timedelta(days=1)
     if year is not None and start.year > year:
         raise UsageError(
-            f"{year} 年的财务公开已经写到最后一期 {prev.period}，下一期 {period_at(start, v.monthly)} "
+            f"{year} 年的财务公开已经写到最后一期 {prev.period}，下一期 {Period.containing(start, v.monthly)} "
             f"要写在 {start.year} 年的文件里（不加 --year 即可）"
         )
     if year is not None and start.year < year:
-        return period_at(date(year, 1, 1), v.monthly), None  # a gap before it: check will say so
-    return period_at(start, v.monthly), prev
+        return Period.containing(date(year, 1, 1), v.monthly), None  # a gap before it: check will say so
+    return Period.containing(start, v.monthly), prev
 
 
 # -- the text of a record, walked from its spec ---------------------------------------------
@@ -183,7 +179,7 @@ def _words(f: Field) -> str:
     """How a value of this type is written (the guide's words); a group is explained by its fields."""
     if isinstance(f.type, Spec):
         return ""
-    words = _type_words(f.type)
+    words = type_words(f.type)
     return words.removeprefix(f"{f.label}：")  # 编号（必填）：小写字母… rather than 编号：编号：…
 
 
@@ -282,13 +278,13 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
     notes: list[str] = []
     if folder == "funds":
         period, prev = next_period(village, year, today)
-        year = int(period[:4])
+        year = period.year
         record_id = f"f-{period.lower()}"
         n = 2
         while record_id in village.ids:
             record_id, n = f"f-{period.lower()}-{n}", n + 1
         values[("period",)] = period
-        notes.append(f"期间：{period}（{period_label(period)}，{'按月' if village.monthly else '按季度'}公开）")
+        notes.append(f"期间：{period}（{Period(period).label}，{'按月' if village.monthly else '按季度'}公开）")
         if prev is not None and prev.closing is not None:
             values[("opening_balance",)] = prev.closing
             notes.append(f"期初余额：{prev.closing} 元，取自上一期 {prev.period} 的期末余额")
@@ -296,7 +292,7 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
             notes.append(f"上一期 {prev.period} 的期末余额没有填对，期初余额请自己填写")
         else:
             notes.append("前面没有紧挨着的上一期，期初余额请自己填写")
-        end = period_bounds(period)[1]
+        end = Period(period).bounds[1]
         if end >= today:
             notes.append(f"这一期到 {end} 才结束，结束后再审核、公开")
     else:

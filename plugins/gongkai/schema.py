@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import privacy
+from . import period, privacy
 from .diagnostics import Diagnostic
 from .load import Node
 
@@ -237,12 +237,12 @@ class Id(Type):
 
 
 class Period(Type):
-    json = {"type": "string", "pattern": r"^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2])$"}
+    json = {"type": "string", "pattern": period.PATTERN.pattern}
 
     def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
-        if not re.fullmatch(self.json["pattern"], value) or not 1949 <= int(value[:4]) <= 2100:
+        if not period.PATTERN.match(value) or not 1949 <= int(value[:4]) <= 2100:
             return ctx.report(node, "GK404", f"“{label}”“{value}”不是期间，按季写 2024-Q1，按月写 2024-03")
-        return value
+        return period.Period(value)
 
 
 # -- structure ------------------------------------------------------------------------------

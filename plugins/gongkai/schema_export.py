@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from . import schema
-from .render import _type_words
+from .guide import type_words
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -125,6 +125,6 @@ def _property(f: schema.Field, defs: dict, seen: dict) -> dict:
     value = _value(f.type, defs, seen)
     if not f.required:
         value = _nullable(value)
-    parts = ("必填" if f.required else "", _type_words(f.type), f.help)
+    parts = ("必填" if f.required else "", type_words(f.type), f.help)
     words = "；".join(dict.fromkeys(x for x in parts if x))  # help may repeat the type's words
     return {"title": f.label, "description": words, **value}

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import amendments, integrity, render
-from .model import Decision, Tree, Village, period_label
+from .model import Decision, Tree, Village
 from .schema import Record
 
 PAGE_URL = "search/"
@@ -33,6 +33,9 @@ SHARDS = "search/t/"
 JS_PATH = render.hashed("assets/gongkai", "search.js", (render.STATIC / "search.js").read_text(encoding="utf-8"))
 TEXT_CHARS = 60  # a result's text: enough to recognise the record; its page has the rest
 PAGE_TEXT_CHARS = 300  # a section of a hand-written page: its opening, where its point is
+# what a search from outside any township fetches without asking: a few townships' records (a
+# small county's all); beyond, the page says how much all of them are and lets the villager choose
+AUTO_BYTES = 400_000
 
 
 def village_documents(village: Village, today) -> list[list[str]]:
@@ -55,7 +58,7 @@ def _describe(village: Village, rec: Record, today) -> tuple[str, str]:
         result = rec.result_disclosure.summary if rec.result_disclosure else None
         title, text = rec.title, _join("决策", rec.category, rec.status(today), rec.summary, result)
     elif rec.kind == "funds":
-        label = period_label(rec.period)
+        label = rec.period.label
         title, text = f"{label}财务公开", f"收入{rec.income:,.2f}元，支出{rec.expense:,.2f}元"
     elif rec.kind == "pledges":
         title, text = rec.what, _join("承诺事项", f"{rec.who}（{rec.role}）承诺，期限{rec.current_deadline}", rec.status)
@@ -134,7 +137,7 @@ def files(tree: Tree, docs: dict[str, list[list[str]]], pages: Iterable[list[str
 
 
 def search_page(ctx: render.Context) -> str:
-    return render.page("search.html", f"{PAGE_URL}index.html", ctx, search_js=JS_PATH)
+    return render.page("search.html", f"{PAGE_URL}index.html", ctx, search_js=JS_PATH, auto_bytes=AUTO_BYTES)
 
 
 def write(site_dir: str | Path, ctx: render.Context, docs: dict[str, list[list[str]]],

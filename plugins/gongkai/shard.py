@@ -27,11 +27,10 @@ from pathlib import Path
 
 from . import folders, opendata, render, rules
 from .check import Result, _Builder
+from .config import shard_settings
 from .model import County, Township, Tree
 from .schema import id_problem
 
-ONLY_ENV = "GONGKAI_ONLY"  # the county folder to build as a site of its own
-PORTAL_ENV = "GONGKAI_PORTAL"  # "1": build the portal over the counties
 PORTAL_FOLDER = "_portal"  # where `gongkai build --portal` writes by default, beside the county sites
 SHARDS_DIR = Path("shards")  # `gongkai build --only X` writes to shards/X/ by default
 
@@ -43,8 +42,8 @@ class ShardError(ValueError):
 def mode(only: str | None, portal: bool, environ: Mapping[str, str] = os.environ) -> tuple[str | None, bool]:
     """(county to build on its own or None, portal?) from the plugin's options and the environment;
     the environment wins. Raises ShardError when both are asked for."""
-    only = (environ.get(ONLY_ENV) or only or "").strip() or None
-    flag = environ.get(PORTAL_ENV, "").strip().lower()
+    env_only, flag = shard_settings(environ)
+    only = (env_only or only or "").strip() or None
     portal = flag in ("1", "true", "yes") if flag else bool(portal)
     if only and portal:
         raise ShardError(f"不能同时生成县“{only}”的网站和总站（only 和 portal 只能选一个）")

@@ -24,6 +24,7 @@ import yaml
 
 from . import folders, shard
 from .address import SITE_URL_ENV
+from .config import ONLY_ENV, PORTAL_ENV
 
 
 def build(config_file: Path, site_dir: Path, strict: bool = False, only: str | None = None, portal: bool = False,
@@ -37,8 +38,8 @@ def build(config_file: Path, site_dir: Path, strict: bool = False, only: str | N
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file), "--site-dir", str(fresh)]
     if strict:
         command.append("--strict")
-    env = {k: v for k, v in os.environ.items() if k not in (shard.ONLY_ENV, shard.PORTAL_ENV)}
-    env.update({shard.ONLY_ENV: only} if only else {shard.PORTAL_ENV: "1"} if portal else {})
+    env = {k: v for k, v in os.environ.items() if k not in (ONLY_ENV, PORTAL_ENV)}
+    env.update({ONLY_ENV: only} if only else {PORTAL_ENV: "1"} if portal else {})
     if site_url:
         env[SITE_URL_ENV] = site_url
     done = subprocess.run(command, env=env, capture_output=quiet, text=quiet)

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
+from .config import jobs_setting
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -22,7 +24,7 @@ _task: tuple[Callable, Sequence] | None = None  # what the forked processes run,
 
 def job_count() -> int:
     """Processes to use: GONGKAI_JOBS, else the CPUs this process may run on."""
-    wanted = os.environ.get("GONGKAI_JOBS", "").strip()
+    wanted = jobs_setting()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
     if wanted:

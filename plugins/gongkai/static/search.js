@@ -17,6 +17,7 @@
   var indexUrl = new URL(form.getAttribute("data-index"), location.href);
   var root = new URL("../", indexUrl).href;
   var PAGE = 20;
+  var AUTO = Number(form.getAttribute("data-auto"));  // bytes of records fetched without asking
 
   var index = null, indexLoading = null;
   var shards = {};  // file -> promise of its lines
@@ -147,7 +148,12 @@
       list.appendChild(li);
     });
     var words = "“" + q + "”";
-    status.textContent = (hits.length ? "找到 " + hits.length + " 条" + words : "没有找到" + words) + (note ? "。" + note : "");
+    // which other words were searched too, so that a villager sees why 道路硬化 answers 修路
+    var also = terms(q).filter(function (t) { return (index.words[t] || []).length; }).map(function (t) {
+      return "“" + t + "”也搜了" + index.words[t].join("、");
+    });
+    status.textContent = (hits.length ? "找到 " + hits.length + " 条" + words : "没有找到" + words) +
+      (also.length ? "（" + also.join("；") + "）" : "") + (note ? "。" + note : "");
     moreWrap.hidden = true;
     if (hits.length > shown) {
       more.textContent = "再显示 " + Math.min(PAGE, hits.length - shown) + " 条";
@@ -156,7 +162,12 @@
     }
   }
 
-  function kb(bytes) { return Math.max(1, Math.round(bytes / 1024)) + " KB"; }
+  function sum(shards) { return shards.reduce(function (n, s) { return n + s.bytes; }, 0); }
+
+  function size(bytes) {
+    var kb = bytes / 1024;
+    return kb < 1000 ? Math.max(1, Math.round(kb)) + " KB" : (kb / 1024).toFixed(1) + " MB";
+  }
 
   function search(q) {
     q = q.trim();
@@ -175,6 +186,9 @@
       var home = homeShard();
       var todo = index.shards.filter(function (s) { return !loaded[s.file]; });
       if (home && !everywhere) todo = todo.filter(function (s) { return s === home; });
+      // from outside any township: every township's records, unless that is more than a phone should
+      // fetch unasked (a county's are megabytes): then the places and guides, and the choice
+      if (!home && !everywhere && sum(todo) > AUTO) todo = [];
       if (home) todo.sort(function (a, b) { return (b === home) - (a === home); });
       var total = todo.length, done = 0;
       function step() {
@@ -187,9 +201,14 @@
         var rest = index.shards.filter(function (s) { return !loaded[s.file]; });
         var note = "";
         if (rest.length) {
-          var bytes = rest.reduce(function (n, s) { return n + s.bytes; }, 0);
-          note = "只搜了" + home.name + "的记录";
-          wider.textContent = "在其他 " + rest.length + " 个乡镇的记录里也搜一搜（要下载约 " + kb(bytes) + "）";
+          var cost = "（要下载约 " + size(sum(rest)) + "）";
+          if (home) {
+            note = "只搜了" + home.name + "的记录";
+            wider.textContent = "在其他 " + rest.length + " 个乡镇的记录里也搜一搜" + cost;
+          } else {
+            note = "这是村名、乡镇名和网站说明里找到的；各村的记录还没有搜";
+            wider.textContent = "在全部 " + rest.length + " 个乡镇的记录里搜" + cost;
+          }
           wider.onclick = function () { everywhere = true; search(box.value); };
         }
         wider.hidden = !rest.length;
