@@ -227,6 +227,21 @@ def test_a_villager_finds_road_work_by_saying_xiulu(browser, site_url, tree):
     context.close()
 
 
+def test_two_everyday_words_written_together_find_what_says_both(browser, site_url, index):
+    """"修路分红" (no space between): a record about dividends that pays for road work answers it."""
+    words = index[0]["words"]
+    road, shares = ["修路", *words["修路"]], ["分红", *words["分红"]]
+    want = {url for url, line in index[1].items()
+            if any(w in line[1] + line[2] for w in road) and any(w in line[1] + line[2] for w in shares)}
+    assert want  # the sample has such a record
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + "search/?q=修路分红", wait_until="networkidle")
+    found = {h["href"].removeprefix(site_url) for h in _results(page)}
+    assert {url for url in found if url in index[1]} == want  # the records: exactly those that say both
+    context.close()
+
+
 def test_the_code_on_a_paper_notice_finds_its_record_typed_any_way(browser, site_url, tree, index):
     village = next(v for v in tree.villages if v.pledges)
     rec = village.pledges[0]
