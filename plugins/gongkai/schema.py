@@ -240,9 +240,10 @@ class Period(Type):
     json = {"type": "string", "pattern": period.PATTERN.pattern}
 
     def parse(self, value: str, node: Node, ctx: Ctx, label: str) -> object:
-        if not period.PATTERN.match(value) or not 1949 <= int(value[:4]) <= 2100:
+        written = period.Period.parse(value)
+        if written is None or not 1949 <= written.year <= 2100:
             return ctx.report(node, "GK404", f"“{label}”“{value}”不是期间，按季写 2024-Q1，按月写 2024-03")
-        return period.Period(value)
+        return written
 
 
 # -- structure ------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from .schema import Record
 PAGE_URL = "search/"
 INDEX = "search/index.json"
 SHARDS = "search/t/"
-JS_PATH = render.hashed("assets/gongkai", "search.js", (render.STATIC / "search.js").read_text(encoding="utf-8"))
+JS = (render.STATIC / "search.js").read_text(encoding="utf-8")
+JS_PATH = render.hashed("assets/gongkai", "search.js", JS)
 TEXT_CHARS = 60  # a result's text: enough to recognise the record; its page has the rest
 PAGE_TEXT_CHARS = 300  # a section of a hand-written page: its opening, where its point is
 # what a search from outside any township fetches without asking: a few townships' records (a
@@ -98,7 +99,7 @@ def page_documents(url: str, title: str, content: str) -> list[list[str]]:
     """[url#section, title, text] for each section of a hand-written page (its HTML from Markdown)."""
     parts = _SECTION.split(content)
     # split gives: text before the first heading, then (level, id, heading, text) for each heading
-    docs = [[url, title, _text(parts[0])]] if _text(parts[0]) else []
+    docs = [[url, title, lead]] if (lead := _text(parts[0])) else []
     for i in range(1, len(parts) - 1, 4):
         _, anchor, heading, body = parts[i: i + 4]
         heading = _text(heading)
@@ -144,5 +145,5 @@ def write(site_dir: str | Path, ctx: render.Context, docs: dict[str, list[list[s
           pages: Iterable[list[str]], where: list[list[str]] | None = None) -> int:
     """The search page, its script and its index: the number of files written."""
     out = [*files(ctx.tree, docs, pages, ctx.tree.synonyms, where), (f"{PAGE_URL}index.html", search_page(ctx)),
-           (JS_PATH, (render.STATIC / "search.js").read_bytes())]
+           (JS_PATH, JS)]
     return render.write_pages(site_dir, out)

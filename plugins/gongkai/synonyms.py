@@ -41,24 +41,27 @@ def read(path: Path) -> tuple[dict[str, list[str]], list[Diagnostic]]:
         if not key or len(key) > MAX_WORD:
             wrong(key_node, "GK217", f"冒号前要写一个词（不超过 {MAX_WORD} 个字）")
             continue
-        items = [value_node] if value_node.kind == "scalar" else value_node.value if value_node.kind == "seq" else None
-        if items is None:
-            wrong(value_node, "GK217", f"“{key}”后面要写方括号里的几个词，如 [道路, 硬化]")
-            continue
-        found, bad = [], False
-        for item in items:
-            word = str(item.value).strip() if item.kind == "scalar" and item.value is not None else ""
-            if item.kind == "scalar" and not word and value_node.kind == "scalar":
-                break  # 修路: with nothing after it: said once, below
-            if not word or len(word) > MAX_WORD:
-                wrong(item, "GK217", f"“{key}”的近义词要写成一个个词（不超过 {MAX_WORD} 个字），用英文逗号分开")
-                bad = True
-            elif word != key and word not in found:
-                found.append(word)
-        if not found and not bad:
-            wrong(value_node, "GK217", f"“{key}”后面没有写近义词，要写成 {key}: [词1, 词2]")
-        words[key] = found
+        words[key] = _words_after(key, value_node, wrong)
     return words, diags
+
+
+def _words_after(key: str, node: Node, wrong) -> list[str]:
+    """The words written after `key:`, each once; every problem with them reported through `wrong`."""
+    if node.kind == "map":
+        wrong(node, "GK217", f"“{key}”后面要写方括号里的几个词，如 [道路, 硬化]")
+        return []
+    items = node.value if node.kind == "seq" else [node]
+    texts = [str(i.value).strip() if i.kind == "scalar" and i.value is not None else "" for i in items]
+    if not items or node.kind == "scalar" and not texts[0]:  # 修路: or 修路: [] with nothing in it
+        wrong(node, "GK217", f"“{key}”后面没有写近义词，要写成 {key}: [词1, 词2]")
+        return []
+    found: list[str] = []
+    for item, text in zip(items, texts):
+        if not text or len(text) > MAX_WORD:
+            wrong(item, "GK217", f"“{key}”的近义词要写成一个个词（不超过 {MAX_WORD} 个字），用英文逗号分开")
+        elif text != key and text not in found:
+            found.append(text)
+    return found
 
 
 def merged(*lists: dict[str, list[str]]) -> dict[str, list[str]]:
