@@ -35,15 +35,16 @@ def rel(vdir) -> str:
 
 
 def where_it_stands(d: dict) -> str:
-    """第 N 步…已完成，下一步：… as a villager would say it, from the decision's YAML."""
+    """第 N 步…已完成，下一步：… (or 六步都已完成) as a villager would say it, from the decision's YAML."""
     merged = bool((d.get("proposal") or {}).get("merged_consultation"))
     failed = any((d.get(k) or {}).get("agree") is not None and not passed(d[k]) for k, _ in STEPS[:4])
     if failed:
         return "未获通过，不再进行"
     done = [(n, label) for n, (k, label) in enumerate(STEPS, 1) if d.get(k) or (k == "consultation" and merged)]
     todo = [label for n, (k, label) in enumerate(STEPS, 1) if not d.get(k) and not (k == "consultation" and merged)]
-    text = f"第 {done[-1][0]} 步{done[-1][1]}已完成" if done else "尚未开始"
-    return text + (f"，下一步：{todo[0]}" if todo else "，六步都已完成")
+    if not todo:
+        return "六步都已完成"
+    return (f"第 {done[-1][0]} 步{done[-1][1]}已完成" if done else "尚未开始") + f"，下一步：{todo[0]}"
 
 
 def passed(m: dict) -> bool:

@@ -334,6 +334,7 @@ def read_site(site: Path) -> Site:
     for shard in top["shards"]:
         piece = json.loads((site / "search" / shard["file"]).read_text(encoding="utf-8"))
         index += [[piece["at"] + d[0], *d[1:]] for d in piece["docs"]]
+        index += [[piece["at"] + folder, name] for folder, name in piece["villages"].items()]  # the lines' village names
     return Site(pages, index, "\n".join("".join(s.text) for s in pages.values()))
 
 

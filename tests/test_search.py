@@ -32,7 +32,8 @@ def tree():
 
 
 def read_index(site: Path) -> tuple[dict, dict[str, list]]:
-    """search/index.json, and every record line of every township's piece by its full path."""
+    """search/index.json, and every record line of every township's piece by its full path, its
+    text as the page shows it: after its village's name, which the piece keeps once."""
     index = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))
     records: dict[str, list] = {}
     for shard in index["shards"]:
@@ -40,7 +41,7 @@ def read_index(site: Path) -> tuple[dict, dict[str, list]]:
         assert piece["at"] == shard["at"] and len(json.dumps(piece, ensure_ascii=False, separators=(",", ":")).encode()) == shard["bytes"]
         for line in piece["docs"]:
             assert piece["at"] + line[0] not in records, line  # once
-            records[piece["at"] + line[0]] = line
+            records[piece["at"] + line[0]] = [line[0], line[1], f'{piece["villages"][line[0].split("/")[0]]} · {line[2]}', *line[3:]]
     return index, records
 
 

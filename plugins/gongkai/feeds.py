@@ -247,10 +247,11 @@ def area_urls(ctx: render.Context, villages: dict[str, tuple]) -> Iterator[tuple
 
 
 def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: str,
-            limit: int = SITEMAP_URLS, written: Iterable[tuple[str, int]] = ()) -> dict[str, str]:
-    """{file name: XML}: MkDocs' sitemap with our absolute URLs added (and the lines `written`
+            limit: int = SITEMAP_URLS, written: Iterable[tuple[str, int]] = ()) -> dict[str, str | bytes]:
+    """{file name: XML, as text or gzipped}: MkDocs' sitemap with our absolute URLs added (and the lines `written`
     already, with how many URLs each holds); past `limit` URLs, sitemap.xml becomes an index of
-    sitemap-1.xml, sitemap-2.xml, ... at `address`."""
+    sitemap-1.xml.gz, sitemap-2.xml.gz, ... at `address`: the parts are written gzipped, as the
+    protocol allows (a 700-village county's 66,000 URLs are 6.8 MB of XML, 0.4 MB gzipped)."""
     theirs = [(u.findtext(f"{{{SITEMAP_NS}}}loc", "").strip(), u.findtext(f"{{{SITEMAP_NS}}}lastmod"))
               for u in ET.fromstring(mkdocs_xml.encode("utf-8")).iter(f"{{{SITEMAP_NS}}}url")]
     seen = {loc for loc, _ in theirs}
@@ -267,9 +268,11 @@ def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: s
         counted += n
     if len(parts) == 1:
         return {SITEMAP: _sitemap_xml("urlset", parts[0])}
-    files = {f"sitemap-{n}.xml": _sitemap_xml("urlset", part) for n, part in enumerate(parts, 1)}
+    files = {f"sitemap-{n}.xml.gz": _sitemap_xml("urlset", part) for n, part in enumerate(parts, 1)}
     index = [_sitemap_item("sitemap", address + name, _latest(xml)) for name, xml in files.items()]
-    return {SITEMAP: _sitemap_xml("sitemapindex", index)} | files
+    # mtime 0: the same sitemap, the same bytes
+    return {SITEMAP: _sitemap_xml("sitemapindex", index)} | {
+        name: gzip.compress(xml.encode("utf-8"), compresslevel=9, mtime=0) for name, xml in files.items()}
 
 
 _LASTMOD = re.compile(r"<lastmod>([^<]+)</lastmod>")
@@ -314,7 +317,7 @@ def write(site_dir: str | Path, ctx: render.Context, site_name: str, villages: d
     files = sitemap(mkdocs_xml, areas, ctx.public_url, written=theirs)
     render.write_pages(site, files.items())
     _regzip(site / f"{SITEMAP}.gz", files[SITEMAP])
-    urls = sum(xml.count("<url>") for xml in files.values())
+    urls = sum((gzip.decompress(xml) if isinstance(xml, bytes) else xml.encode()).count(b"<url>") for xml in files.values())
     return (f"gongkai: 生成了 {written + len(villages)} 个 Atom 订阅（feed.xml；各村的与村务页面一起写），"
             f"网站地图共列出 {urls} 个页面")
 

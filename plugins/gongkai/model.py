@@ -190,10 +190,10 @@ class Decision(Record):
         done = [s for s in self.steps if s.record is not None or s.merged]
         if self.status(today) == "未通过":
             return "未获通过，不再进行"
-        last = done[-1] if done else None
         nxt = next((s for s in self.steps if s.record is None and not s.merged), None)
-        text = f"第 {last.number} 步{last.label}已完成" if last else "尚未开始"
-        return text + (f"，下一步：{nxt.label}" if nxt else "，六步都已完成")
+        if nxt is None:
+            return "六步都已完成"
+        return f"{f'第 {done[-1].number} 步{done[-1].label}已完成' if done else '尚未开始'}，下一步：{nxt.label}"
 
     def status(self, today: date) -> str:
         if any(not m.passed for _, m in self.meetings()):

@@ -290,7 +290,9 @@ def json_records(kind: str, village: Village) -> list[str]:
 
 VILLAGE_TABLES = tuple(t for t in TABLES if t.name != ENTRIES.name)  # a village's own files
 PACKAGES = "packages.json"  # data/packages.json: the counties' packages of a site of several counties
-ZIP_LEVEL = 6  # each village's piece is deflated once, in parallel, and cached
+# each village's piece is deflated once, in parallel, and cached: level 9 makes a 700-village county's
+# package 1.7 MB smaller than 6 (15.5 MB) for about 4 s more of CPU in a cold build, none in a warm one
+ZIP_LEVEL = 9
 
 
 def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[str, int] | None = None) -> dict:

@@ -6,7 +6,8 @@ its index in pieces under search/:
 - index.json: the places (county, townships, villages and their boards), the hand-written pages
   (guides, what 四议两公开 is...), the synonym list (`synonyms.py`) and the list of the pieces
   below with their sizes. A few kilobytes per township.
-- t/<county>.<township>.json: one township's records, a line each (path, title, short text, 核对码).
+- t/<county>.<township>.json: one township's records, a line each (path, title, short text, 核对码),
+  and its villages' names by folder.
   The page fetches the villager's own township first (the page they came from says which) and the
   others only when asked or when there is no own township, piece by piece with progress shown:
   a county is megabytes, a township a few dozen kilobytes.
@@ -40,7 +41,9 @@ AUTO_BYTES = 400_000
 
 
 def village_documents(village: Village, today) -> list[list[str]]:
-    """One line per record page of a village: [path from the township's folder, title, text, 核对码]."""
+    """One line per record page of a village: [path from the township's folder, title, text, 核对码].
+    The text a result shows starts with the village's name: the page puts it back from the township
+    piece's `villages` (by the path's first folder), not 60,000 times in a county's index."""
     at = village.township.url
     return [[render.record_url(village, rec).removeprefix(at), *_describe(village, rec, today), _codes(village, rec)]
             for rec in village.records() if rec.id]
@@ -65,7 +68,7 @@ def _describe(village: Village, rec: Record, today) -> tuple[str, str]:
         title, text = rec.what, _join("承诺事项", f"{rec.who}（{rec.role}）承诺，期限{rec.current_deadline}", rec.status)
     else:
         title, text = rec.title, _join("办结事项", rec.funding, rec.summary)
-    return title, _cut(f"{village.name} · {text}", TEXT_CHARS)
+    return title, _cut(text, TEXT_CHARS - len(f"{village.name} · "))
 
 
 def _join(*parts: str | None) -> str:
@@ -129,7 +132,8 @@ def files(tree: Tree, docs: dict[str, list[list[str]]], pages: Iterable[list[str
         for township in county.townships:
             if township.url not in docs:  # the portal's townships: their records are in the county sites
                 continue
-            body = _json({"at": township.url, "docs": docs.get(township.url, [])})
+            villages = {v.url.removeprefix(township.url).strip("/"): v.name for v in township.villages}
+            body = _json({"at": township.url, "villages": villages, "docs": docs.get(township.url, [])})
             shards.append({"file": shard_path(township.url).removeprefix("search/"), "at": township.url,
                            "name": f"{county.name}{township.name}", "bytes": len(body)})
             yield shard_path(township.url), body

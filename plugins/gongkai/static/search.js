@@ -62,7 +62,9 @@
     if (!shards[shard.file]) {
       shards[shard.file] = fetchJson(new URL(shard.file, indexUrl).href).then(function (data) {
         loaded[shard.file] = data.docs.map(function (d) {
-          return { u: data.at + d[0], t: d[1], x: d[2], c: d[3], h: norm(d[1] + " " + d[2] + " " + d[3]), k: "record" };
+          // the text starts with the village's name, kept once per township (its folder: the path's first)
+          var x = data.villages[d[0].split("/")[0]] + " · " + d[2];
+          return { u: data.at + d[0], t: d[1], x: x, c: d[3], h: norm(d[1] + " " + x + " " + d[3]), k: "record" };
         });
         return loaded[shard.file];
       });
