@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_DATE, SITE_URL, copy_project, env, mkdocs_serve
+from conftest import BUILD_DATE, REPO, SITE_URL, copy_project, env, mkdocs_serve
 from gongkai.words import zh_date
 
 
@@ -70,7 +71,7 @@ def test_serve_rebuilds_when_a_village_file_changes(project, tmp_path, watch):
 # "serve", the site built, then built again into the same folder after each edit. A copy of the
 # site is kept after each build (site-0, site-1...) to compare with a fresh build of those files.
 SERVE_LOOP = r"""
-import json, logging, shutil, sys
+import json, logging, shutil, sys, time
 from pathlib import Path
 from mkdocs.commands.build import build
 logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -90,6 +91,16 @@ for n, step in enumerate([None, *steps]):
         path, old, new = step
         f = project / path
         f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        # as the dev server does, rebuild once the data folder's watch has seen the save
+        from gongkai.serving import SERVED
+        if watch := SERVED.get("observer"):
+            for _ in range(200):
+                with watch.lock:
+                    if str(f) in (watch.changed or ()):
+                        break
+                time.sleep(0.05)
+            else:
+                sys.exit(f"the watch never saw {f} saved")
     build(first if n == 0 else config())
     shutil.copytree(site, f"{site}-{n}")
 """
@@ -205,3 +216,59 @@ def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
     assert not serving.watch_natively(_DevServer(), tmp_path / "missing")
     assert "observer" not in serving.SERVED
     assert not serving.watch_natively(object(), folder)  # not MkDocs 1.6's dev server
+
+
+def test_a_rebuilds_check_looks_again_only_at_what_the_watch_says_changed(tmp_path, monkeypatch):
+    """While serving, the check keeps what it learnt of each file and folder (seen.py) until the
+    data folder's watch reports a change at or around it: a saved, new or deleted year file, and a
+    photo replaced, each give what a fresh check gives; a file the watch did not report is not even
+    looked at (the point: 40,000 stat calls a rebuild at 500 villages)."""
+    from datetime import date
+
+    from gongkai.check import check_tree
+
+    monkeypatch.delenv("GONGKAI_CACHE", raising=False)  # records are kept in memory with the cache, as in serve
+    data = tmp_path / "villages"
+    shutil.copytree(REPO / "villages", data)
+    today = date.fromisoformat(BUILD_DATE)
+    village = data / "nanzhao" / "yunyang" / "baihang"
+    memory: dict = {}
+
+    def served(*changed: Path):
+        return check_tree(data, today, memory=memory, jobs=1, changed={str(p) for p in changed})
+
+    def fresh():
+        return check_tree(data, today, jobs=1)
+
+    def same(a, b) -> None:
+        assert a.diagnostics == b.diagnostics
+        assert [(v.url, [(r.id, r.path, getattr(r, "title", None)) for r in v.records()]) for v in a.tree.villages] == \
+               [(v.url, [(r.id, r.path, getattr(r, "title", None)) for r in v.records()]) for v in b.tree.villages]
+
+    assert check_tree(data, today, memory=memory, jobs=1, changed=None).ok  # the first: nothing known yet
+    # a year file saved
+    year = village / "completed" / "2026.yml"
+    text = year.read_text(encoding="utf-8")
+    title = re.search(r"^\s*title: (.+)$", text, re.M)[1]
+    year.write_text(text.replace(f"title: {title}", f"title: {title}（改）", 1), encoding="utf-8")
+    got = served(year)
+    assert any(getattr(r, "title", "") == f"{title}（改）" for v in got.tree.villages for r in v.records())
+    same(got, fresh())
+    # a year file made, then deleted
+    new = village / "completed" / "2027.yml"
+    new.write_text(text.replace("2026-", "2027-"), encoding="utf-8")
+    got = served(new)
+    assert any(r.path == str(new) for v in got.tree.villages for r in v.records())
+    same(got, fresh())
+    new.unlink()
+    same(served(new), fresh())
+    # a photo replaced by a file that is no photo: its record's attachment is refused at once
+    photo = sorted((village / "fujian").glob("*.jpg"))[0]
+    photo.write_bytes(b"<html>not a photo</html>")
+    got = served(photo)
+    assert [d for d in got.errors if d.code == "GK903"], got.errors
+    same(got, fresh())
+    # saved, but not reported: not looked at again (the watch reports every save; this shows it is trusted)
+    year.write_text(text, encoding="utf-8")
+    assert any(getattr(r, "title", "") == f"{title}（改）" for v in served().tree.villages for r in v.records())
+    assert not any(getattr(r, "title", "") == f"{title}（改）" for v in fresh().tree.villages for r in v.records())

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from . import amendments, attach, cache, rules, schema, synonyms, workers
+from .seen import Seen
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, UNREADABLE, read_source
@@ -53,7 +54,7 @@ class _Builder:
     only: str | None = None  # the one county folder to read (check_tree's `only`); None: all of them
 
     def __init__(self, root: Path, reserved: Iterable[str] = (), cache_root: Path | None = None,
-                 memory: dict | None = None):
+                 memory: dict | None = None, changed: set[str] | None = None):
         self.root = root
         self.reserved = SITE_FOLDERS | set(reserved)
         self.diags: list[Diagnostic] = []
@@ -62,20 +63,31 @@ class _Builder:
         self.digests: dict[str, str | None] = {}  # _content's answers, by path
         # `mkdocs serve`: each file's digest with the stat it had, to read again only what was saved since
         self.seen: dict[str, tuple] | None = memory.setdefault("stats", {}) if memory is not None else None
+        # the folders' entries and the files' stats, kept while no change touches them (seen.py)
+        self.fs = Seen(memory, changed)
+        self.kinds: dict[str, tuple[bool, bool, bool]] = {}  # (link, folder, file) of each entry listed
 
     def entries(self, folder: Path) -> list[Path]:
         """What to read in a folder. Hidden files (.DS_Store, .gitkeep) are left alone; a link
         could bring in files from outside the data folder and a hidden folder would silently go
         unpublished: both are reported, never read."""
         out = []
-        for p in sorted(folder.iterdir()):
-            if p.is_symlink():
+        for p, link, is_dir, is_file in self.fs.listing(folder):
+            self.kinds[str(p)] = (link, is_dir, is_file)
+            if link:
                 self.report(p, "GK113", f"“{p.name}”是一个链接（快捷方式），不是真正的文件或文件夹")
             elif not p.name.startswith("."):
                 out.append(p)
-            elif p.is_dir():
+            elif is_dir:
                 self.slug_ok(p)
         return out
+
+    def is_dir(self, path: Path) -> bool:
+        """Whether a path that entries() listed is a folder (not a link to one)."""
+        return self.kinds[str(path)][1]
+
+    def is_file(self, path: Path) -> bool:
+        return self.kinds[str(path)][2]
 
     def walk_links(self, folder: Path) -> None:
         """Report every link (shortcut) in a folder and its folders: it could lead out of the data."""
@@ -104,7 +116,8 @@ class _Builder:
 
     def load(self, path: Path, spec: schema.Spec):
         """Always returns a record: a file that fails still lets the files below it be checked."""
-        if path.is_symlink():  # reported by entries() with the rest of its folder
+        if (kind := self.kinds.get(str(path))) is not None and kind[0] or kind is None and path.is_symlink():
+            # reported by entries() with the rest of its folder
             return spec.placeholder(str(path))
         return self.cached(path, spec.name, lambda: self._load(path, spec))
 
@@ -197,7 +210,9 @@ class _Builder:
 
     def _digest(self, path: Path, key: str) -> str | None:
         try:
-            st = path.stat()
+            st = self.fs.stat(path)
+            if st is None:
+                return None
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
             if self.seen is not None and (known := self.seen.get(key)) and known[0] == stamp:
                 return known[1]  # not saved since the last check of this `mkdocs serve`
@@ -212,17 +227,17 @@ class _Builder:
     def build(self) -> Tree:
         tree = Tree(str(self.root))
         for cdir in self.entries(self.root):
-            if cdir.name == synonyms.FILE and cdir.is_file():  # the search's words, for every county
+            if cdir.name == synonyms.FILE and self.is_file(cdir):  # the search's words, for every county
                 tree.synonyms, problems = synonyms.of_folder(self.root)
                 self.diags.extend(problems)
                 continue
             if self.only is not None and cdir.name != self.only:
                 continue
-            if not cdir.is_dir():
+            if not self.is_dir(cdir):
                 if cdir.suffix.lower() not in (".md", ".txt"):
                     self.unknown(cdir, "各县的文件夹")
                 continue
-            if not (cdir / "county.yml").exists():
+            if not self.fs.exists(cdir / "county.yml"):
                 self.report(cdir, "GK111", f"县文件夹“{cdir.name}”里缺少 county.yml")
                 continue
             if not (self.slug_ok(cdir) and self.name_free(cdir, self.reserved, "county.yml")):
@@ -233,7 +248,7 @@ class _Builder:
             for tdir in self.entries(cdir):
                 if tdir.name == "county.yml":
                     continue
-                if not tdir.is_dir() or not (tdir / "township.yml").exists():
+                if not self.is_dir(tdir) or not self.fs.exists(tdir / "township.yml"):
                     self.unknown(tdir, "county.yml 和各乡镇的文件夹（内有 township.yml）")
                     continue
                 # in a county's own site (only) its townships sit at the top, beside the site's own folders
@@ -249,7 +264,7 @@ class _Builder:
         for vdir in self.entries(tdir):
             if vdir.name == "township.yml":
                 continue
-            if not vdir.is_dir() or not (vdir / "village.yml").exists():
+            if not self.is_dir(vdir) or not self.fs.exists(vdir / "village.yml"):
                 self.unknown(vdir, "township.yml 和各村的文件夹（内有 village.yml）")
                 continue
             if self.slug_ok(vdir) and self.name_free(vdir, AREA_FOLDERS, "village.yml"):
@@ -263,16 +278,16 @@ class _Builder:
         for entry in self.entries(vdir):
             if entry.name == "village.yml":
                 continue
-            if entry.name == attach.FOLDER and entry.is_dir():
+            if entry.name == attach.FOLDER and self.is_dir(entry):
                 self.walk_links(entry)  # photos and scans: attach.check_village reads what records list
                 continue
             spec = schema.RECORD_KINDS.get(entry.name)
-            if spec is None or not entry.is_dir():
+            if spec is None or not self.is_dir(entry):
                 self.unknown(entry, kinds)
                 continue
             for yfile in self.entries(entry):
                 m = YEAR_FILE.match(yfile.name)
-                if not m or not yfile.is_file():
+                if not m or not self.is_file(yfile):
                     self.unknown(yfile, "以年份命名的文件，如 2024.yml")
                     continue
                 before = len(self.diags)
@@ -308,7 +323,7 @@ def _carry_memos(tree: Tree, today: date, kept: dict) -> None:
 
 def check_tree(root: str | Path, today: date | None = None, since: str | Path | None = None,
                reserved: Iterable[str] = (), only: str | None = None, memory: dict | None = None,
-               jobs: int | None = None) -> Result:
+               jobs: int | None = None, changed: set[str] | None = None) -> Result:
     """Load and check everything under the data folder `root`; with `since` (the data folder as
     published, e.g. exported from main), also every silent change to a published record.
     `reserved`: names at the top of the site, besides SITE_FOLDERS, that no county folder may take.
@@ -316,19 +331,21 @@ def check_tree(root: str | Path, today: date | None = None, since: str | Path | 
     `memory`: a dict kept from one call to the next (`mkdocs serve`): the records of files not
     saved since are taken from it as they are, and so is the memo of villages none of whose files
     changed.
-    `jobs`: processes for parsing (workers.job_count() by default; 1: this one only)."""
+    `jobs`: processes for parsing (workers.job_count() by default; 1: this one only).
+    `changed`: with `memory`, the paths changed since the last call (`mkdocs serve`'s file events):
+    what was learnt of the others' files and folders is kept (seen.py). None: not known."""
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of records come in: a full collection each few thousand would walk them all
     try:
-        return _check_tree(Path(root), today, since, reserved, only, memory, jobs)
+        return _check_tree(Path(root), today, since, reserved, only, memory, jobs, changed)
     finally:
         if collecting:
             gc.enable()
 
 
 def _check_tree(root: Path, today: date | None, since: str | Path | None, reserved: Iterable[str], only: str | None,
-                memory: dict | None, jobs: int | None) -> Result:
-    builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None, memory)
+                memory: dict | None, jobs: int | None, changed: set[str] | None = None) -> Result:
+    builder = _Builder(root, reserved, cache.folder(root) if root.is_dir() else None, memory, changed)
     builder.only = only
     if not root.is_dir():
         builder.report(root, "GK111", "找不到数据文件夹")
@@ -345,8 +362,10 @@ def _check_tree(root: Path, today: date | None, since: str | Path | None, reserv
             del builder.seen[gone]
     for county in tree.counties if only is not None else ():
         county.is_root = True
-    for village in tree.villages:  # the files are read every time: they change without the YAML changing
-        found_problems, village.attachments_found = attach.check_village(village, builder.cache_root)
+    for village in tree.villages:  # the files are looked at every time: they change without the YAML changing
+        # (while serving, again only when something in the village's folder changed: seen.py)
+        found_problems, village.attachments_found = builder.fs.get(
+            "attachments", Path(village.path).parent, lambda: attach.check_village(village, builder.cache_root))
         builder.diags.extend(found_problems)
         tree.digests.update((path, f.digest) for path, f in village.attachments_found.items())
     if memory is not None:

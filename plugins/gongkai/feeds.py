@@ -36,6 +36,9 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP = "sitemap.xml"
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file; more make a sitemap index
+# gzip level of the sitemap's compressed files: 9 makes a county's 5.8 MB part 7% smaller than 6
+# (280 KB against 300 KB) in three times as long (0.28 s against 0.09 s), at every rebuild
+SITEMAP_GZIP = 6
 # XML 1.0 cannot carry these even escaped; a YAML "\x01" escape could still produce one
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -272,7 +275,7 @@ def sitemap(mkdocs_xml: str, ours: Iterable[tuple[str, date | None]], address: s
     index = [_sitemap_item("sitemap", address + name, _latest(xml)) for name, xml in files.items()]
     # mtime 0: the same sitemap, the same bytes
     return {SITEMAP: _sitemap_xml("sitemapindex", index)} | {
-        name: gzip.compress(xml.encode("utf-8"), compresslevel=9, mtime=0) for name, xml in files.items()}
+        name: gzip.compress(xml.encode("utf-8"), compresslevel=SITEMAP_GZIP, mtime=0) for name, xml in files.items()}
 
 
 _LASTMOD = re.compile(r"<lastmod>([^<]+)</lastmod>")
@@ -327,5 +330,6 @@ def _regzip(path: Path, xml: str) -> None:
     if not path.is_file():
         return
     mtime = int.from_bytes(path.read_bytes()[4:8], "little")  # the gzip header's MTIME field
-    with path.open("wb") as f, gzip.GzipFile(fileobj=f, filename=str(path), mode="wb", mtime=mtime) as gz:
+    with path.open("wb") as f, gzip.GzipFile(fileobj=f, filename=str(path), mode="wb", mtime=mtime,
+                                             compresslevel=SITEMAP_GZIP) as gz:
         gz.write(xml.encode("utf-8"))

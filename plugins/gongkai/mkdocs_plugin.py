@@ -25,7 +25,7 @@ from . import address, feeds, guide, kiosk, opendata, produce, render, search, s
 from .check import Result, check_tree
 from .config import build_date, site_url
 from .diagnostics import display_path
-from .serving import SERVED, Compiled, watch_natively
+from .serving import SERVED, Compiled, changes, start_watch, watch_natively
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
 THEME = Path(__file__).parent / "theme"
@@ -130,8 +130,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         today = build_date()
         clock = _Clock()
         self.jobs = 1 if self.serving and SERVED.get("threads") else None
+        # serving: the data folder is watched from before the first check, so that each rebuild's
+        # check knows which files changed since the last one and looks at those only (seen.py)
+        changed = changes() if self.serving and not self.portal and start_watch(self.data_dir) else None
         self.result = self._check(self.data_dir, today, reserved=self._site_names(config),
-                                  **({} if self.portal else {"jobs": self.jobs}))
+                                  **({} if self.portal else {"jobs": self.jobs, "changed": changed}))
         if not self.jobs:
             # A build, or the first of `mkdocs serve`: what the check read (every record of the
             # county, kept to the end, and in serve for the rebuilds) is left out of the garbage
