@@ -15,12 +15,12 @@ from datetime import date
 from pathlib import Path
 
 from . import amendments, attach, cache, rules, schema, synonyms, workers
-from .seen import Seen
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, UNREADABLE, read_source
 from .model import County, Township, Tree, Village
 from .schema import MISSING, Ctx, id_problem
+from .seen import Seen
 
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 # Folders the site writes by itself, which no folder of the data and no record id may take: at the
@@ -82,6 +82,11 @@ class _Builder:
                 self.slug_ok(p)
         return out
 
+    def is_link(self, path: Path) -> bool:
+        """Whether a path is a link: from its folder's listing when entries() read it."""
+        kind = self.kinds.get(str(path))
+        return kind[0] if kind is not None else path.is_symlink()
+
     def is_dir(self, path: Path) -> bool:
         """Whether a path that entries() listed is a folder (not a link to one)."""
         return self.kinds[str(path)][1]
@@ -116,8 +121,7 @@ class _Builder:
 
     def load(self, path: Path, spec: schema.Spec):
         """Always returns a record: a file that fails still lets the files below it be checked."""
-        if (kind := self.kinds.get(str(path))) is not None and kind[0] or kind is None and path.is_symlink():
-            # reported by entries() with the rest of its folder
+        if self.is_link(path):  # reported by entries() with the rest of its folder
             return spec.placeholder(str(path))
         return self.cached(path, spec.name, lambda: self._load(path, spec))
 
