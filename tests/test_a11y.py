@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from gongkai.schema import PLEDGE_STATUSES
+from gongkai.kinds.pledges import PLEDGE_STATUSES
 
 AXE = REPO / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, copy_project, env
-from gongkai import schema
+from gongkai import kinds
 from gongkai.check import _Builder
 
 
@@ -131,7 +131,7 @@ def test_a_record_keeps_its_content_and_positions_through_the_cache():
     from gongkai import integrity
 
     path = sorted(Path(__file__).parent.parent.glob("villages/*/*/*/decisions/*.yml"))[0]
-    records = _Builder(path.parents[4])._load_list(path, schema.RECORD_KINDS["decisions"])
+    records = _Builder(path.parents[4])._load_list(path, kinds.by_folder("decisions").spec)
     again = pickle.loads(pickle.dumps(records))
     assert records
     for a, b in zip(records, again, strict=True):

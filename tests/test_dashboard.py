@@ -13,7 +13,8 @@ import pytest
 from browserkit import serve
 from conftest import SITE_URL, copy_project, env
 from gongkai.check import check_tree
-from gongkai.compliance import missing_funds, village_report
+from gongkai.compliance import village_report
+from gongkai.kinds.funds import missing_funds
 from gongkai.examples import BASE, VILLAGE_DIR, write_tree
 from htmltext import parse, text as text_of
 

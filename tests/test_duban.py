@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import BIN, BUILD_DATE, copy_project, env
 from htmltext import text
-from tinytree import PLEDGES, TOWNSHIP, tiny_project
+from tinytree import DECISION, PLEDGES, TOWNSHIP, tiny_project
 
 LATER = (date.fromisoformat(BUILD_DATE) + timedelta(days=14)).isoformat()  # two weeks on
 
@@ -76,3 +76,18 @@ def test_a_duban_lists_what_was_late_the_day_it_was_issued_not_what_was_put_righ
     assert "承诺逾期" in body and "修通村东惠民路" in body and "已逾期 15 天" in body
     # today nothing of it is late any more: the board has no draft, only the issued one
     assert not (site / "nanzhao/nanhedian/longwangmiao/duban/index.html").read_text(encoding="utf-8").count("草稿")
+
+
+def test_a_duban_lists_a_decision_stalled_the_day_it_was_issued_though_it_moved_on_since(tmp_path):
+    # 商议 on 2024-03-05, then nothing until the 审议 of 2024-06-20: on 2024-05-15, when the 督办单 was
+    # issued, the decision had waited 71 days, longer than the county's 30
+    moved_on = DECISION
+    for old, new in (("2024-03-10", "2024-06-20"), ("2024-03-15", "2024-06-25"), ("2024-03-16", "2024-06-26"),
+                     ("2024-03-22", "2024-07-02")):
+        moved_on = moved_on.replace(old, new)
+    township = TOWNSHIP + "duban:\n  - number: 1\n    village: longwangmiao\n    issued: 2024-05-15\n"
+    project = tiny_project(tmp_path / "project", decisions=moved_on, township=township)
+    site = build(project, tmp_path / "site", BUILD_DATE)
+    body = text((site / "nanzhao/nanhedian/longwangmiao/duban/2024-1.html").read_text(encoding="utf-8"))
+    assert "决策停滞" in body and "“修建文化广场”审议：商议后已过 71 天仍未召开" in body, body[:2000]
+

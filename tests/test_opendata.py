@@ -29,10 +29,11 @@ import yaml
 from conftest import BIN, BUILD_DATE, REPO, env
 from htmltext import parse, text
 
-from gongkai import opendata, render, schema, words
+from gongkai import kinds, opendata, render, schema, words
+from gongkai.kinds.funds import ENTRY
 
 DATA = REPO / "villages"
-KINDS = tuple(schema.RECORD_KINDS)
+KINDS = tuple(kinds.specs())
 CSVS = ("decisions", "funds", "funds-entries", "pledges", "completed")
 MEMBERS = {f"{n}.csv" for n in CSVS} | {f"{k}.json" for k in KINDS} | {"datapackage.json"}
 OWN = {f"{k}.csv" for k in KINDS}  # a village's own files: every kind, not the ledger
@@ -103,7 +104,7 @@ def test_a_village_keeps_its_own_small_files(sample_site):
         assert {p.name for p in folder.iterdir()} == OWN, v
         for kind in KINDS:
             header, rows = read_csv(folder / f"{kind}.csv")
-            table = next(t for t in opendata.TABLES if t.name == kind)
+            table = next(t for t in opendata.tables() if t.name == kind)
             assert header == [c.name for c in table.columns][len(PLACE):]  # every row is this village's: no place columns
             assert [r["id"] for r in rows] == [rec["id"] for rec in sorted(
                 yaml_records(v, kind), key=lambda r: (str(_date(kind, r)), r["id"]))], (v, kind)
@@ -244,10 +245,10 @@ def test_nested_fields_are_flattened_with_dotted_names_and_chinese_titles(sample
     assert fields["budget"]["type"] == "number" and fields["proposal.date"]["type"] == "date"
     assert fields["village_code"]["constraints"] == {"pattern": "[0-9]{12}", "required": True}
     # every scalar field of every record kind is a column, and nothing else is (besides the place)
-    for table in opendata.TABLES:
-        spec = schema.RECORD_KINDS[table.kind]
+    for table in opendata.tables():
+        spec = kinds.specs()[table.kind]
         if table.name == "funds-entries":
-            spec = schema.ENTRY
+            spec = ENTRY
         leaves = set(_leaves(spec)) - ({"entries"} if table.name == "funds" else set())
         names = {c.name for c in table.columns[6:]} - ({"id", "period"} if table.name == "funds-entries" else set())
         assert names == leaves, table.name
@@ -426,7 +427,7 @@ def test_downloads_partial_links_the_files_written(sample_site):
 
 def test_data_page_documents_every_column_and_links_every_package(sample_site):
     page = text((sample_site / "data" / "index.html").read_text(encoding="utf-8"))
-    for table in opendata.TABLES:
+    for table in opendata.tables():
         assert f"{table.name}.csv" in page
         for c in table.columns:
             assert f"{c.name} {c.title} {c.type}" in page, (table.name, c.name)

@@ -25,7 +25,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 
-from gongkai import kiosk, render, schema
+from gongkai import kinds, kiosk, render, schema
+from gongkai.kinds.decisions import MATTER_CATEGORIES, ORIGINS, RESOLUTION_BODIES
+from gongkai.kinds.funds import FUND_CATEGORIES
+from gongkai.kinds.pledges import PLEDGE_STATUSES
 from gongkai.check import check_tree
 from gongkai.diagnostics import CODES, Diagnostic
 from gongkai.examples import BASE, FILES
@@ -186,7 +189,7 @@ def test_read_source_never_raises_and_points_at_real_lines(tmp_path_factory, raw
 def _all_fields() -> dict[str, list[schema.Field]]:
     """Every field name in the schema, with its definitions (a key like "date" has several)."""
     out: dict[str, list[schema.Field]] = {}
-    todo = [schema.COUNTY, schema.TOWNSHIP, schema.VILLAGE, *schema.RECORD_KINDS.values()]
+    todo = [schema.COUNTY, schema.TOWNSHIP, schema.VILLAGE, *kinds.specs().values()]
     seen = set()
     while todo:
         spec = todo.pop()
@@ -223,8 +226,7 @@ _period = st.one_of(
     st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(0, 9999), st.integers(1, 12)),
 )
 _id = st.from_regex(schema.ID_PATTERN, fullmatch=True)
-_CHOICES = sorted(set(schema.FUND_CATEGORIES + schema.MATTER_CATEGORIES + schema.ORIGINS
-                      + schema.RESOLUTION_BODIES + schema.PLEDGE_STATUSES))
+_CHOICES = sorted(set(FUND_CATEGORIES + MATTER_CATEGORIES + ORIGINS + RESOLUTION_BODIES + PLEDGE_STATUSES))
 
 
 def valid_value(draw, key: str) -> str | None:

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from conftest import REPO, mkdocs_build, mkdocs_serve
-from gongkai import samplephotos, schema
+from gongkai import kinds, samplephotos, schema
 from gongkai.check import check_tree
 from gongkai.examples import BASE, FILES
 from tinytree import tiny_project
@@ -78,7 +78,7 @@ def hostile(n: int) -> str:
 
 # -- the text fields, from the schema ---------------------------------------------------------
 
-FILE_SPECS = {"county": schema.COUNTY, "township": schema.TOWNSHIP, "village": schema.VILLAGE, **schema.RECORD_KINDS}
+FILE_SPECS = {"county": schema.COUNTY, "township": schema.TOWNSHIP, "village": schema.VILLAGE, **kinds.specs()}
 
 
 @dataclass
@@ -539,7 +539,7 @@ def _pages(sample_site: Path) -> dict[str, str]:
     county, township, _ = rel.split("/")
     out = {"home": "", "explainer": "siyi-liangkai/", "guide": "guide/", "codes": "guide/check/", "404": "404.html",
            "county": f"{county}/", "township": f"{county}/{township}/", "village": f"{rel}/"}
-    for kind in schema.RECORD_KINDS:
+    for kind in kinds.specs():
         out[kind] = f"{rel}/{_first_id(sorted((village / kind).glob('*.yml'))[-1])}.html"
     # A record page is its own printed notice (公示): the address that names a notice shows it alone
     # on screen (#jueyi 决议公开, #jieguo 实施结果公开; a fund period's page is its notice, #caiwu-a3 on A3).

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, gongkai
-from gongkai import schema, scaffold
+from gongkai import kinds, schema, scaffold
 from tinytree import FUNDS, PLEDGES, VILLAGE, VILLAGE_DIR, write_tree
 
 VPATH = f"villages/{VILLAGE_DIR}"
@@ -78,7 +78,7 @@ CASES = {
 @pytest.mark.parametrize("kind", CASES)
 def test_new_appends_a_commented_blank_record_that_check_points_at(tmp_path, kind):
     folder, extra, new_id, values = CASES[kind]
-    spec = schema.RECORD_KINDS[folder]
+    spec = kinds.by_folder(folder).spec
     root = write_tree(tmp_path)
     path = root / VILLAGE_DIR / folder / "2024.yml"
     old = path.read_bytes()
@@ -129,9 +129,9 @@ def test_this_years_file_is_created_with_todays_date(tmp_path, kind):
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert lines[0].startswith("# 龙王庙村 2026 年的") and lines[1] == ""  # no content/ here: no schema line
-    new_id = f"{scaffold.PREFIX[folder]}-{year}-01"
+    new_id = f"{kinds.by_folder(folder).prefix}-{year}-01"
     assert lines[2].startswith(f"- id: {new_id} ") and "第 3 行" in done.stdout
-    dated = scaffold.TODAY_FIELD[folder][-1]
+    dated = kinds.by_folder(folder).today_field[-1]
     assert re.search(rf"(?m)^\s*{dated}: {TODAY} ", text)
     assert {d["code"] for d in diagnostics(tmp_path)} == {"GK202"}
     values = {k: v for k, v in values.items() if k != dated}
@@ -285,9 +285,9 @@ def keys_of(value, spec: schema.Spec) -> None:
             keys_of(value[f.key], t)
 
 
-@pytest.mark.parametrize("folder", list(schema.RECORD_KINDS))
+@pytest.mark.parametrize("folder", [k.folder for k in kinds.KINDS])
 def test_record_text_shows_every_field_and_uncomments_into_a_whole_record(folder):
-    spec = schema.RECORD_KINDS[folder]
+    spec = kinds.by_folder(folder).spec
     text = scaffold.record_text(spec, {("id",): "x-1"})
     assert_every_field_commented(spec, text)
     assert all(re.search(r"\S\s+# \S+（(必填|选填)）", line) for line in text.splitlines())
@@ -299,6 +299,7 @@ def test_record_text_shows_every_field_and_uncomments_into_a_whole_record(folder
 
 
 def test_the_dates_filled_with_today_are_dates():
-    for folder, path in scaffold.TODAY_FIELD.items():
-        f = scaffold._field_at(schema.RECORD_KINDS[folder], path)
-        assert isinstance(f.type, schema.Date) and f.required, (folder, path)
+    for kind in kinds.KINDS:
+        if kind.today_field:
+            f = scaffold._field_at(kind.spec, kind.today_field)
+            assert isinstance(f.type, schema.Date) and f.required, (kind.folder, kind.today_field)

@@ -18,8 +18,10 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, gongkai
-from gongkai import schema
-from gongkai.schema_export import NAMES, file_name, json_schema, schema_text
+from gongkai import kinds, schema
+from gongkai.schema_export import file_name, files, json_schema, schema_text
+
+NAMES = tuple(files())
 
 DATA = REPO / "villages"
 PUBLISHED = REPO / "content" / "schema"
@@ -87,9 +89,9 @@ def test_every_field_of_every_spec_is_in_the_schema():
     for name in NAMES:
         s = json_schema(name)
         defs = s.get("$defs", {})
-        if name in schema.RECORD_KINDS:
-            assert s["type"] == "array" and s["items"] == {"$ref": f"#/$defs/{schema.RECORD_KINDS[name].name}"}
-            same(schema.RECORD_KINDS[name], defs[schema.RECORD_KINDS[name].name], defs, name)
+        if kind := kinds.by_folder(name):
+            assert s["type"] == "array" and s["items"] == {"$ref": f"#/$defs/{kind.spec.name}"}
+            same(kind.spec, defs[kind.spec.name], defs, name)
         else:
             same({"county": schema.COUNTY, "township": schema.TOWNSHIP, "village": schema.VILLAGE}[name], s, defs, name)
 

@@ -18,7 +18,7 @@ from conftest import BUILD_DATE, REPO, copy_project, mkdocs_build
 from gongkai import search, synonyms
 from gongkai.check import check_tree
 from gongkai.examples import write_tree
-from gongkai.model import Decision
+from gongkai.kinds.decisions import Decision
 from gongkai.render import record_url
 
 PHONE = {"width": 360, "height": 740}

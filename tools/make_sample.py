@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from gongkai import schema
+from gongkai import kinds, schema
 from gongkai.period import Period
 from gongkai.samplephotos import add_photos
 from gongkai.samplekit import (
@@ -686,7 +686,7 @@ def build_village(county: dict, township: dict, v: dict, index: int) -> dict:
     for dec in decisions:
         first = dec["steps"].get("three_party", dec["steps"]["proposal"])["date"]
         assert first.year == int(dec["id"][2:6]), dec["id"]
-        assert dec["spec"]["category"] in schema.MATTER_CATEGORIES + tuple(LOCAL_CATEGORIES), dec["spec"]["title"]
+        assert dec["spec"]["category"] in kinds.decisions.MATTER_CATEGORIES + tuple(LOCAL_CATEGORIES), dec["spec"]["title"]
 
     # money: recurring lines, one-off lines, works paid through the village account
     events: list[Ev] = []
@@ -1043,7 +1043,7 @@ def verify(written: list[tuple[Path, object]]) -> None:
         if path.name in ("county.yml", "township.yml", "village.yml"):
             spec = {"county.yml": schema.COUNTY, "township.yml": schema.TOWNSHIP, "village.yml": schema.VILLAGE}[path.name]
         else:
-            spec = schema.RECORD_KINDS[path.parent.name]
+            spec = kinds.by_folder(path.parent.name).spec
         _order(spec, data, str(path))
 
 

@@ -17,16 +17,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from . import kinds
 from .diagnostics import Diagnostic
 from .integrity import AMENDMENTS, EVIDENCE, canonical_value, fingerprint_of
 from .load import Node
 from .model import Tree, Village
 from .schema import MISSING, Ctx, ListOf, Money, Record, Spec, Type
-
-# A value that moves on by itself as a matter progresses is not a correction.
-LIFECYCLE = {("pledges", "status"): {"未开始", "进行中"}}
-GROWING = {"pledges": frozenset({"revisions"})}  # lists whose new items are progress, not corrections
-
 
 # -- field paths ------------------------------------------------------------------------------
 
@@ -214,8 +210,9 @@ def edits(old: Record, new: Record) -> Iterator[tuple[str, object, object, list[
     """(path, published value, value now, the new amendments' changes that name it) for every
     published value of `old` that `new` changed or dropped, but for what moves on by itself."""
     fresh = [c for a in list(new.amendments or [])[len(old.amendments or []):] for c in (a.changes or []) if c.field]
-    for path, was, now in changes(canonical_value(old), canonical_value(new), "", GROWING.get(new.kind, frozenset())):
-        if was in LIFECYCLE.get((new.kind, path), ()):
+    kind = kinds.of(new)  # what moves on in a record of its kind without a correction
+    for path, was, now in changes(canonical_value(old), canonical_value(new), "", kind.growing):
+        if was in kind.lifecycle.get(path, ()):
             continue
         yield path, was, now, [c for c in fresh if path == c.field or path.startswith(c.field + ".")]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import amendments, attach, cache, rules, schema, synonyms, workers
+from . import amendments, attach, cache, kinds, rules, schema, synonyms, workers
 from .cache import ParseCache
 from .diagnostics import Diagnostic, display_path
 from .load import MAX_BYTES, UNREADABLE, read_source
@@ -179,10 +179,10 @@ class _Builder:
         counties = [self.root / self.only] if self.only is not None else self.root.iterdir()
         for cdir in counties:
             for kind_dir in cdir.glob("*/*/*/"):
-                spec = schema.RECORD_KINDS.get(kind_dir.name)
-                if spec is None or any(p.is_symlink() or p.name.startswith(".") for p in (kind_dir, *kind_dir.parents[:3])):
+                kind = kinds.by_folder(kind_dir.name)
+                if kind is None or any(p.is_symlink() or p.name.startswith(".") for p in (kind_dir, *kind_dir.parents[:3])):
                     continue
-                out += [(f, spec) for f in sorted(kind_dir.iterdir())
+                out += [(f, kind.spec) for f in sorted(kind_dir.iterdir())
                         if YEAR_FILE.match(f.name) and f.is_file() and not f.is_symlink()]
         return out
 
@@ -278,16 +278,16 @@ class _Builder:
         village = self.load(vdir / "village.yml", schema.VILLAGE)
         village.init_tree(vdir.name, township)
         township.villages.append(village)
-        kinds = "village.yml、" + " ".join(f"{k}/" for k in schema.RECORD_KINDS) + f" 文件夹和放照片的 {attach.FOLDER}/"
+        expected = "village.yml、" + " ".join(f"{k.folder}/" for k in kinds.KINDS) + f" 文件夹和放照片的 {attach.FOLDER}/"
         for entry in self.entries(vdir):
             if entry.name == "village.yml":
                 continue
             if entry.name == attach.FOLDER and self.is_dir(entry):
                 self.walk_links(entry)  # photos and scans: attach.check_village reads what records list
                 continue
-            spec = schema.RECORD_KINDS.get(entry.name)
-            if spec is None or not self.is_dir(entry):
-                self.unknown(entry, kinds)
+            kind = kinds.by_folder(entry.name)
+            if kind is None or not self.is_dir(entry):
+                self.unknown(entry, expected)
                 continue
             for yfile in self.entries(entry):
                 m = YEAR_FILE.match(yfile.name)
@@ -295,7 +295,7 @@ class _Builder:
                     self.unknown(yfile, "以年份命名的文件，如 2024.yml")
                     continue
                 before = len(self.diags)
-                records = self.load_list(yfile, spec)
+                records = self.load_list(yfile, kind.spec)
                 if any(d.code in UNREADABLE and d.path == str(yfile) for d in self.diags[before:]):
                     village.unreadable.add(entry.name)
                 for rec in records:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from . import diagnostics as dg
-from . import published
+from . import kinds, published
 from .check import check_tree
 from .config import build_date
 from .samplephotos import PHOTO_PERCENT
@@ -190,10 +190,10 @@ def cmd_nginx(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema_export import NAMES, write_schemas
+    from .schema_export import files, write_schemas
 
     changed = write_schemas(args.write)
-    print(f"已写入 {len(NAMES)} 个 JSON Schema 到 {args.write}（{len(changed)} 个有变化）")
+    print(f"已写入 {len(files())} 个 JSON Schema 到 {args.write}（{len(changed)} 个有变化）")
     return 0
 
 
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="写到哪个文件夹，默认 content/schema")
     schema.set_defaults(func=cmd_schema)
     new = sub.add_parser("new", help="新增一条记录：自动编号，每个字段带中文说明")
-    new.add_argument("kind", metavar="KIND", help="decision（决策）、funds（财务公开）、pledge（承诺）或 completed（办结事项）")
+    new.add_argument("kind", metavar="KIND", help="、".join(f"{k.word}（{k.label}）" for k in kinds.KINDS))
     new.add_argument("village", metavar="VILLAGE_PATH", help="村文件夹（里面有 village.yml）")
     new.add_argument("--year", type=int, help="写进哪一年的文件，默认今年；财务公开默认接着上一期")
     new.set_defaults(func=cmd_new)

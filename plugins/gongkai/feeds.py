@@ -23,9 +23,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import render
-from .model import Decision, Village
-from .words import money, zh_date
+from . import kinds, render
+from .model import Village
 from .schema import Record
 
 FEED = "feed.xml"
@@ -58,59 +57,7 @@ class Event:
 
 def record_events(village: Village, rec: Record) -> list[Event]:
     """Everything the record made public, whatever the date (a step without a date made nothing public)."""
-    def event(day, kind, label, subject, *parts):
-        return day and Event(day, kind, label, village, rec, subject, _join(*parts))
-
-    return [e for e in _made_public(rec, event) if e]
-
-
-def _made_public(rec: Record, event) -> Iterator[Event | None]:
-    if isinstance(rec, Decision):
-        yield from _decision_events(rec, event)
-    elif rec.kind == "funds":
-        yield event(rec.published, "published", "财务公开", rec.period.label,
-                    f"收入 {money(rec.income)}，支出 {money(rec.expense)}，"
-                    f"期末余额 {money(rec.closing_balance)}", f"民主理财小组{zh_date(rec.reviewed)}审核")
-    elif rec.kind == "pledges":
-        yield from _pledge_events(rec, event)
-    else:
-        yield event(rec.date, "completed", "办结", rec.title,
-                    rec.cost is not None and f"花费 {money(rec.cost)}", rec.funding, rec.summary)
-    for n, a in enumerate(rec.amendments or [], 1):
-        yield event(a.date, f"amendment-{n}", "更正", rec.title, a.reason)
-
-
-def _decision_events(rec: Decision, event) -> Iterator[Event | None]:
-    first = "三方议事" if rec.three_party and rec.three_party.date else "提议"
-    yield event(rec.date, "proposed", first, rec.title, rec.category, rec.origin, rec.summary)
-    d, res = rec.resolution_disclosure, rec.resolution
-    if d is not None:
-        vote = res and f"{res.body}表决：赞成 {res.agree} 票，{'通过' if res.passed else '未通过'}"
-        yield event(d.start, "resolution-disclosure", "决议公开", rec.title,
-                    _period(d), vote, rec.budget is not None and f"预算 {money(rec.budget)}")
-    d = rec.result_disclosure
-    if d is not None:
-        yield event(d.start, "result-disclosure", "实施结果公开", rec.title,
-                    _period(d), d.summary, d.cost is not None and f"实际花费 {money(d.cost)}")
-
-
-def _pledge_events(rec: Record, event) -> Iterator[Event | None]:
-    yield event(rec.made, "made", "公开承诺", rec.what, f"{rec.who}（{rec.role}）承诺，期限{zh_date(rec.deadline)}")
-    before = rec.deadline
-    for n, r in enumerate(rec.revisions or [], 1):
-        yield event(r.date, f"revision-{n}", "承诺期限调整", rec.what,
-                    f"期限由{zh_date(before)}调整为{zh_date(r.deadline)}", r.reason)
-        before = r.deadline or before
-    if rec.status == "已兑现":
-        yield event(rec.kept_on, "kept", "承诺兑现", rec.what, rec.evidence, rec.evaluation)
-    elif rec.status == "未兑现":  # the file gives no day it was judged so: the day the last deadline ran out
-        yield event(rec.current_deadline, "not-kept", "承诺未兑现", rec.what,
-                    f"期限{zh_date(rec.current_deadline)}已过，没有兑现", rec.evaluation)
-
-
-def _period(d: Record) -> str:
-    where = f"，地点：{d.where}" if d.where else ""
-    return f"公示期{zh_date(d.start)}至{zh_date(d.end)}{where}"
+    return [Event(d.day, d.kind, d.label, village, rec, d.subject, _join(*d.parts)) for d in kinds.disclosures(rec)]
 
 
 def _join(*parts) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString
 
-from . import roundtrip, schema
+from . import kinds, roundtrip, schema
 from .check import YEAR_FILE
 from .diagnostics import display_path
 from .load import decode, parse
@@ -30,7 +30,7 @@ def spec_of(path: Path) -> tuple[schema.Spec, bool] | None:
     """(the file's spec, whether the file is a list of them); None for a file that is not data."""
     if path.name in FILE_SPECS:
         return FILE_SPECS[path.name], False
-    spec = schema.RECORD_KINDS.get(path.parent.name)
+    spec = kind.spec if (kind := kinds.by_folder(path.parent.name)) else None
     if spec is not None and YEAR_FILE.match(path.name):
         return spec, True
     return None

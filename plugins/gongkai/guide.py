@@ -6,7 +6,7 @@ the JSON Schemas, `gongkai new` and the open data's column list describe a value
 
 from __future__ import annotations
 
-from . import diagnostics, schema
+from . import diagnostics, kinds, schema
 from .examples import EXAMPLES, FILES
 
 
@@ -75,4 +75,14 @@ def type_words(t) -> str:
 
 
 def _all_specs():
-    return [v for v in vars(schema).values() if isinstance(v, schema.Spec)]
+    """Every spec: the files around the records (schema.py) and each record kind's, with the specs inside them."""
+    return [v for v in vars(schema).values() if isinstance(v, schema.Spec)] + [
+        s for k in kinds.KINDS for s in _within(k.spec)]
+
+
+def _within(spec: schema.Spec):
+    yield spec
+    for f in spec.fields.values():
+        inner = f.type.item if isinstance(f.type, schema.ListOf) else f.type
+        if isinstance(inner, schema.Spec):
+            yield from _within(inner)

@@ -2,7 +2,7 @@
 
 Reads .xlsx, or CSV in UTF-8 (with or without a BOM) or GBK (what Excel on Chinese Windows saves),
 with the column names in Chinese or English: the site's own funds-entries.csv (opendata.ENTRIES)
-imports back unchanged. Every cell goes through the same types as the YAML (schema.ENTRY), so a
+imports back unchanged. Every cell goes through the same types as the YAML (kinds/funds.py, ENTRY), so a
 date, a category, an amount or a piece of personal data is judged exactly as `gongkai check`
 judges it; problems are reported by the row number the spreadsheet shows. Nothing is written
 while any row is wrong.
@@ -25,12 +25,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from . import opendata, roundtrip, schema
+from . import kinds, opendata, roundtrip, schema
 from .check import _Builder
 from .config import build_date
 from .diagnostics import Diagnostic, display_path
 from .load import Node, parse
-from .model import FundPeriod
+from .kinds.funds import ENTRY, FUND_PERIOD, FundPeriod
 from .period import Period
 from .scaffold import _schema_line, _year_files
 from .schema import MISSING, Ctx
@@ -195,7 +195,7 @@ class Row:
 
 def read_row(number: int, cells: list, header: dict[int, opendata.Column], path: str,
              problems: list[Problem]) -> Row | None:
-    """One data row converted through schema.ENTRY; None when it is empty."""
+    """One data row converted through ENTRY; None when it is empty."""
     values: dict[str, tuple[int, str]] = {}
     photos = False
     for pos, col in header.items():
@@ -215,13 +215,13 @@ def read_row(number: int, cells: list, header: dict[int, opendata.Column], path:
         col, text = values[key]
         return Node("scalar", number, col, text)
 
-    entry_keys = schema.ENTRY.fields
+    entry_keys = ENTRY.fields
     tree = {k: (node(k), node(k)) for k in values if k in entry_keys}
-    entry = schema.ENTRY.convert(Node("map", number, 1, tree), ctx)
+    entry = ENTRY.convert(Node("map", number, 1, tree), ctx)
     head: dict[str, object] = {}
     for key in ("id", "period"):
         if key in values:
-            f = schema.FUND_PERIOD.fields[key]
+            f = FUND_PERIOD.fields[key]
             value = f.type.convert(node(key), ctx, f.label)
             head[key] = None if value is MISSING else value
     problems.extend(Problem.of(d) for d in diags)
@@ -256,7 +256,7 @@ def load_village(vdir: Path) -> Village:
     builder = _Builder(vdir)
     info = builder.load(vdir / "village.yml", schema.VILLAGE)
     records = {kind: [r for f in _year_files(vdir / kind) for r in builder.load_list(f, spec)]
-               for kind, spec in schema.RECORD_KINDS.items()}
+               for kind, spec in kinds.specs().items()}
     broken = [d for d in builder.diags if d.is_error and "/funds/" in Path(d.path).as_posix()]
     if broken or any(p.broken for p in records["funds"]):
         where = display_path(broken[0].path) if broken else "funds/"
@@ -374,7 +374,7 @@ def _period(period: str, rows: list[Row], previous: str | None, opening: Decimal
     expense = sum((r.entry.expense or 0 for r in rows), Decimal("0.00"))
     values = {"id": record_id, "period": Plain(period), "opening_balance": _money(opening), "entries": entries,
               "closing_balance": _money(opening + income - expense), "reviewed": reviewed, "published": published}
-    return {k: values.get(k) for k in schema.FUND_PERIOD.fields}
+    return {k: values.get(k) for k in FUND_PERIOD.fields}
 
 
 def _free_id(wanted: str, ids: set[str]) -> str:
@@ -390,7 +390,7 @@ def _money(value: Decimal) -> Plain:
 
 
 def _entry(e) -> dict:
-    values = {k: getattr(e, k) for k in schema.ENTRY.fields}
+    values = {k: getattr(e, k) for k in ENTRY.fields}
     return {k: (_money(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
@@ -418,7 +418,7 @@ def _verify(yfile: Path, old_count: int, text: str, records: list[dict]) -> None
     ok = node is not None and not diags and node.kind == "seq" and len(node.value) == old_count + len(records)
     if ok:
         scratch: list[Diagnostic] = []
-        converted = [schema.FUND_PERIOD.convert(n, Ctx(str(yfile), scratch)) for n in node.value[old_count:]]
+        converted = [FUND_PERIOD.convert(n, Ctx(str(yfile), scratch)) for n in node.value[old_count:]]
         ok = not scratch and [p.id for p in converted] == [r["id"] for r in records]
     if not ok:
         raise UsageError(f"{yfile} 不是一个能接着往下写的记录列表；先运行 gongkai check 改好它")
@@ -437,7 +437,7 @@ def import_funds(source: Path, vdir: Path, opts: Options, today: date) -> tuple[
     header_row = rows[at][0]
     problems: list[Problem] = []
     names = {c.name for c in header.values()}
-    for f in schema.ENTRY.fields.values():
+    for f in ENTRY.fields.values():
         if f.required and f.key not in names:
             problems.append(Problem(header_row, f"表头里没有“{f.label}”（{f.key}）这一列", "每一笔明细都要有这一项，加上这一列"))
     if not names & {"income", "expense"}:

@@ -19,20 +19,19 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-from . import attach, cache, render
-from .model import Decision, FundPeriod, Pledge, Township, Village
-from .words import money, yuan, zh_date
+from . import attach, cache, kinds, render
+from .model import Township, Village
+from .kioskkit import NOTE_CHARS, Panel, Row, Slide, cut
+from .words import zh_date
 from .schema import Record
 
 FOLDER = "kiosk/"
 VERSION_FILE = f"{FOLDER}version.json"
 STATIC = ("kiosk.js", "kiosk.css")
 MIN_ITEMS = 4  # fewer current items than this: the loop is topped up with the latest of each kind
-NOTE_CHARS = 70  # longer texts are cut on a slide (the full text is one touch away)
-TITLE_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -54,47 +53,6 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Slide:
-    """One screen of the attract loop."""
-
-    kind: str  # 决策公开, 财务公开, 承诺事项, 办结事项, 概况
-    title: str
-    badge: str = ""
-    late: bool = False  # overdue: said in words and shown in red
-    facts: tuple[tuple[str, str], ...] = ()
-    note: str = ""
-    place: str = ""  # the village's name, on a township's loop
-    photos: tuple[tuple[str, str, int, int], ...] = ()  # (path in the site, caption, width, height), shown large
-
-
-@dataclass(frozen=True)
-class Row:
-    """A line of a panel behind the touch (the board at kiosk size)."""
-
-    title: str
-    badge: str = ""
-    late: bool = False
-    meta: str = ""
-    href: str = ""  # a link to another kiosk page (a township's villages)
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    head: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Panel:
-    key: str  # the element id, and the button that opens it
-    label: str
-    rows: tuple[Row, ...] = ()
-    tables: tuple[Table, ...] = ()
-    empty: str = ""
-
-
-@dataclass(frozen=True)
 class Screen:
     """A kiosk page: the board header that never leaves the screen, the loop and the panels."""
 
@@ -106,56 +64,7 @@ class Screen:
     panels: tuple[Panel, ...]
 
 
-def cut(text: str | None, limit: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # -- what is current -------------------------------------------------------------------------
-
-
-def _days_ago(day: date | None, today: date, within: int) -> bool:
-    return day is not None and today - timedelta(days=within) <= day <= today
-
-
-def _last_step(d: Decision, today: date) -> date | None:
-    return max((s.date for s in d.steps if s.date and s.date <= today), default=None)
-
-
-def _running(disclosure, today: date) -> bool:
-    return bool(disclosure and disclosure.start and disclosure.end and disclosure.start <= today <= disclosure.end)
-
-
-def current_decisions(village: Village, today: date, within: int) -> list[Decision]:
-    """Being decided or in disclosure, a result disclosure running, or a step taken recently."""
-    return [
-        d for d in village.decisions
-        if (d.date and d.date <= today)
-        and (d.status(today) in ("讨论中", "公示中") or _running(d.result_disclosure, today)
-             or _days_ago(_last_step(d, today), today, within))
-    ]
-
-
-def latest_funds(village: Village, today: date) -> FundPeriod | None:
-    published = [p for p in village.funds if p.period and p.published and p.published <= today]
-    return max(published, key=lambda p: p.period, default=None)
-
-
-def overdue_pledges(village: Village, today: date) -> list[Pledge]:
-    late = [p for p in village.pledges if p.made and p.made <= today and p.days_overdue(today) > 0]
-    return sorted(late, key=lambda p: -p.days_overdue(today))
-
-
-def kept_pledges(village: Village, today: date, within: int) -> list[Pledge]:
-    return [p for p in village.pledges if p.status == "已兑现" and _days_ago(p.kept_on, today, within)]
-
-
-def recent_completed(village: Village, today: date, within: int) -> list[Record]:
-    return [c for c in village.completed if _days_ago(c.date, today, within)]
-
-
-def _latest(records, today: date, when=lambda r: r.date):
-    return max((r for r in records if when(r) and when(r) <= today), key=when, default=None)
 
 
 def village_items(village: Village, today: date, settings: Settings) -> list[Slide]:
@@ -166,23 +75,13 @@ def village_items(village: Village, today: date, settings: Settings) -> list[Sli
 
 def _village_items(village: Village, today: date, settings: Settings) -> list[Slide]:
     within = settings.recent_days
-    decisions = current_decisions(village, today, within)
-    funds = latest_funds(village, today)
-    pledges = overdue_pledges(village, today) + kept_pledges(village, today, within)
-    completed = recent_completed(village, today, within)
-    if len(decisions) + bool(funds) + len(pledges) + len(completed) < MIN_ITEMS:
-        for found, latest in (
-            (decisions, _latest(village.decisions, today)),
-            (pledges, _latest([p for p in village.pledges if p.status == "已兑现"], today, lambda p: p.kept_on)),
-            (completed, _latest(village.completed, today)),
-        ):
-            if latest is not None and latest not in found:
-                found.append(latest)
-    return [with_photos(village, rec, slide) for rec, slide in
-            [(d, decision_slide(village, d, today)) for d in decisions]
-            + ([(funds, funds_slide(funds))] if funds else [])
-            + [(p, pledge_slide(p, today)) for p in pledges]
-            + [(c, completed_slide(village, c)) for c in completed]]
+    found = [(kind.kiosk, list(kind.kiosk.current(village, today, within))) for kind in kinds.KINDS if kind.kiosk]
+    if sum(len(records) for _, records in found) < MIN_ITEMS:
+        for part, records in found:
+            latest = part.latest(village, today)
+            if latest is not None and latest not in records:
+                records.append(latest)
+    return [with_photos(village, rec, part.slide(village, rec, today)) for part, records in found for rec in records]
 
 
 KIOSK_PHOTOS = 2  # a slide shows at most this many of its record's photos
@@ -230,103 +129,7 @@ def intro_slide(village: Village, today: date) -> Slide:
                  note=cut(village.introduction, NOTE_CHARS) or "触摸屏幕，查看本村全部决策、财务、承诺和办结事项。")
 
 
-def votes(m) -> str:
-    return f"{m.body or ''} {zh_date(m.date)}：赞成 {m.agree} 票，实到 {m.present} 人，应到 {m.expected} 人".strip()
-
-
-def decision_slide(village: Village, d: Decision, today: date) -> Slide:
-    flags = d.timeline(village, today).flags
-    facts = [("事项类别", d.category or "—")]
-    if flags:
-        facts.append(("提醒", "，".join(flags)))
-    if d.budget is not None:
-        facts.append(("预算", money(d.budget)))
-    if d.resolution:
-        facts.append(("决议", votes(d.resolution)))
-    shown = next(((label, disc) for label, disc in (("实施结果公示", d.result_disclosure), ("决议公示", d.resolution_disclosure))
-                  if disc is not None and disc.start and disc.end), None)
-    if shown:
-        facts.append((shown[0], f"{zh_date(shown[1].start)}至{zh_date(shown[1].end)}"))
-    facts.append(("进度", d.progress(today)))
-    return Slide("决策公开", cut(d.title, TITLE_CHARS), badge=d.status(today), late=bool(flags),
-                 facts=tuple(facts), note=cut(d.summary, NOTE_CHARS))
-
-
-def funds_slide(p: FundPeriod) -> Slide:
-    biggest = p.biggest_expenses(1)
-    facts = [
-        ("本期收入", money(p.income)),
-        ("本期支出", money(p.expense)),
-        ("期末余额", money(p.closing_balance)),
-        ("审核和公开", f"民主理财小组 {zh_date(p.reviewed)} 审核，{zh_date(p.published)} 公开"),
-    ]
-    if biggest:  # the largest payment itself, not a category's total
-        facts.append(("支出最多", f"{cut(biggest[0].summary, TITLE_CHARS)} {money(biggest[0].expense)}"))
-    return Slide("财务公开", f"{p.period.label}财务收支", badge="最新一期", facts=tuple(facts),
-                 note=cut(p.note, NOTE_CHARS) or f"共 {len(p.entries or [])} 笔收支，逐项逐笔公开。")
-
-
-def deadline_text(p: Pledge) -> str:
-    if p.revisions and p.current_deadline != p.deadline:
-        return f"原定{zh_date(p.deadline)}，调整为{zh_date(p.current_deadline)}"
-    return zh_date(p.current_deadline)
-
-
-def pledge_slide(p: Pledge, today: date) -> Slide:
-    late = p.days_overdue(today)
-    facts = [("承诺人", f"{p.who}（{cut(p.role, 16)}）"), ("承诺日期", zh_date(p.made)), ("期限", deadline_text(p))]
-    if late:
-        facts.append(("状态", f"{p.status}，已逾期 {late} 天"))
-    else:
-        facts += [("兑现日期", zh_date(p.kept_on)), ("兑现佐证", cut(p.evidence, 30) or "—")]
-    return Slide("承诺事项", cut(p.what, TITLE_CHARS), badge=f"已逾期 {late} 天" if late else p.status, late=bool(late),
-                 facts=tuple(facts), note=cut(p.evaluation, NOTE_CHARS))
-
-
-def completed_slide(village: Village, c: Record) -> Slide:
-    facts = [("办结日期", zh_date(c.date))]
-    if c.cost is not None:
-        facts.append(("花费", money(c.cost)))
-    if c.funding:
-        facts.append(("资金来源", cut(c.funding, 30)))
-    linked = village.record(c.decision) if c.decision else None
-    if linked is not None:
-        facts.append(("对应决策", cut(linked.title, 30)))
-    return Slide("办结事项", cut(c.title, TITLE_CHARS), badge="已办结", facts=tuple(facts), note=cut(c.summary, NOTE_CHARS))
-
-
 # -- the board behind the touch --------------------------------------------------------------
-
-
-def decision_row(village: Village, d: Decision, today: date) -> Row:
-    flags = d.timeline(village, today).flags
-    meta = (d.category, f"提议于{zh_date(d.date)}", votes(d.resolution) if d.resolution else "", d.progress(today), "，".join(flags))
-    return Row(d.title, d.status(today), bool(flags), " · ".join(x for x in meta if x))
-
-
-def pledge_row(p: Pledge, today: date) -> Row:
-    late = p.days_overdue(today)
-    meta = f"{p.who}（{p.role}）{zh_date(p.made)}承诺 · 期限 {deadline_text(p)}"
-    if p.kept_on:
-        meta += f" · {zh_date(p.kept_on)}兑现"
-    return Row(p.what, f"已逾期 {late} 天" if late else p.status, bool(late), meta)
-
-
-def completed_row(c: Record) -> Row:
-    meta = (f"{zh_date(c.date)}办结", f"花费 {money(c.cost)}" if c.cost is not None else "", c.funding or "")
-    return Row(c.title, "已办结", False, " · ".join(x for x in meta if x))
-
-
-def funds_tables(village: Village, today: date) -> tuple[Table, ...]:
-    """Every period's totals, and the latest period entry by entry (逐项逐笔)."""
-    periods = tuple((p.period.label, yuan(p.income), yuan(p.expense), yuan(p.closing_balance))
-                    for p in village.funds if p.period)
-    tables = (Table("各期收支（元）", ("期间", "收入", "支出", "期末余额"), periods),) if periods else ()
-    latest = latest_funds(village, today)
-    if latest is not None and latest.entries:
-        rows = tuple((zh_date(e.date), e.summary or "", yuan(e.income), yuan(e.expense)) for e in latest.entries)
-        tables += (Table(f"{latest.period.label}收支明细（元）", ("日期", "摘要", "收入", "支出"), rows),)
-    return tables
 
 
 def people_rows(village: Village) -> tuple[Row, ...]:
@@ -340,13 +143,9 @@ def people_rows(village: Village) -> tuple[Row, ...]:
 
 
 def village_panels(village: Village, today: date) -> tuple[Panel, ...]:
-    return (
-        Panel("p-decisions", "决策", tuple(decision_row(village, d, today) for d in village.decisions), empty="暂无决策事项。"),
-        Panel("p-funds", "财务", tables=funds_tables(village, today), empty="暂无财务公开。"),
-        Panel("p-pledges", "承诺", tuple(pledge_row(p, today) for p in village.pledges), empty="暂无承诺事项。"),
-        Panel("p-completed", "办结", tuple(completed_row(c) for c in village.completed), empty="暂无办结事项。"),
-        Panel("p-people", "村干部", people_rows(village), empty="暂无村干部名单。"),
-    )
+    """The board behind the touch: each kind's panel, then the village's people."""
+    return (*(kind.kiosk.panel(village, today) for kind in kinds.KINDS if kind.kiosk),
+            Panel("p-people", "村干部", people_rows(village), empty="暂无村干部名单。"))
 
 
 _DAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天末])(?:\s*[至到~～—-]\s*(?:周|星期|礼拜)?([一二三四五六日天]))?")

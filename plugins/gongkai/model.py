@@ -1,16 +1,15 @@
-"""Domain objects: what a decision, a fund period, a pledge and a completed matter are.
+"""Domain objects: the tree of counties, townships and villages that holds the records.
 
-Records get their fields from schema.py (one definition) and add what follows from them:
-status, totals, deadlines. Anything that depends on "today" takes it as an argument, so a
-build is reproducible for a given build date.
+Each record kind's class is in its module in kinds/ (a decision's steps and status, a fund
+period's totals, a pledge's deadline); a village keeps one list of records per kind, named
+after the kind's folder. Records get their fields from the specs (one definition) and add what
+follows from them. Anything that depends on "today" takes it as an argument, so a build is
+reproducible for a given build date.
 """
 
 from __future__ import annotations
 
-import heapq
-
-import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -29,276 +28,6 @@ def binds(spec: schema.Spec):
     return bind
 
 
-@binds(schema.PROPOSAL)
-class Meeting(Record):
-    """A meeting step. Who must attend and agree depends on the body (DOMAIN.md, 组织法 Art. 21-26)."""
-
-    @property
-    def by_those_present(self) -> bool:
-        # 村民代表会议 and 村民会议 decide by a majority of those present; the party bodies by all members
-        return getattr(self, "body", None) in schema.RESOLUTION_BODIES
-
-    @property
-    def passed(self) -> bool:
-        if self.agree is None or self.present is None or self.expected is None:
-            return False
-        return self.agree * 2 > (self.present if self.by_those_present else self.expected)
-
-    def quorum_met(self, key: str) -> bool:
-        if self.present is None or self.expected is None:
-            return True
-        if getattr(self, "body", None) == "村民会议":
-            return self.present * 2 > self.expected
-        if key in ("review", "resolution"):
-            return self.present * 3 >= self.expected * 2
-        return True
-
-
-for _spec in (schema.CONSULTATION, schema.REVIEW, schema.RESOLUTION):
-    # module attributes (Consultation, Review, Resolution), so that pickle finds them by name
-    globals()[_spec.name.title()] = binds(_spec)(type(_spec.name.title(), (Meeting,), {}))
-
-
-@dataclass(frozen=True)
-class Step:
-    """One of the six steps of 四议两公开 as a villager sees it."""
-
-    key: str
-    number: int
-    label: str  # 提议
-    body: str  # 村党支部会议
-    record: Record | None
-    merged: bool = False  # a consultation held together with the proposal (一肩挑): not pending
-    late: str = ""  # why the step is late, in the villager's words; "" when it is not
-    problem: str = ""  # a rule the step broke, in the villager's words; "" when none
-    waited: int = 0  # a step not yet reached: days since the step before it (or since the work was done)
-
-    @property
-    def date(self) -> date | None:
-        """When the step happened: a meeting's date, a disclosure's first day."""
-        if self.record is None:
-            return None
-        return self.record.start if self.number >= 5 else self.record.date
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """A decision's steps with what is late or wrong marked, as of a build date."""
-
-    steps: list[Step]
-
-    @property
-    def flags(self) -> list[str]:
-        """Short marks for the decision's line on the village board."""
-        flags = []
-        if any(s.late for s in self.steps):
-            flags.append("有步骤逾期")
-        if any(s.problem for s in self.steps):
-            flags.append("有步骤不合规")
-        return flags
-
-
-STEP_ORDER = [
-    # key, number, label, body
-    ("proposal", 1, "提议", "村党支部会议"),
-    ("consultation", 2, "商议", "村“两委”联席会议"),
-    ("review", 3, "审议", "党员大会"),
-    ("resolution", 4, "决议", "村民代表会议"),
-    ("resolution_disclosure", 5, "决议公开", "公开栏和本网站"),
-    ("result_disclosure", 6, "实施结果公开", "公开栏和本网站"),
-]
-
-
-@binds(schema.DECISION)
-class Decision(Record):
-    kind = "decisions"
-    kind_label = "决策"
-
-    @functools.cached_property  # a record never changes once checked; rules, pages and rollups all ask
-    def steps(self) -> tuple[Step, ...]:
-        out = []
-        for key, number, label, body in STEP_ORDER:
-            rec = getattr(self, key)
-            if key == "resolution" and rec is not None and rec.body:
-                body = rec.body
-            merged = key == "consultation" and rec is None and bool(self.proposal and self.proposal.merged_consultation)
-            if merged:
-                body = "与提议合并召开（一肩挑）"
-            out.append(Step(key, number, label, body, rec, merged))
-        return tuple(out)
-
-    def timeline(self, village: "Village", today: date) -> Timeline:
-        # board, record page, 督查 and kiosk all ask; kept on the village, which a build sets up
-        # afresh (init_tree), since it depends on the village's other records too
-        known = village.timelines
-        key = (self.id, id(self), today)
-        if key not in known:
-            known[key] = self._timeline(village, today)
-        return known[key]
-
-    def _timeline(self, village: "Village", today: date) -> Timeline:
-        """The steps, each marked when it came late, is waiting too long, or broke a rule.
-
-        Late means more than the county's max_step_days after the step before it. Step 6 is
-        measured from when the work was done (a completed matter linking this decision), since
-        the work itself may take a year. Of the steps not yet reached only the next one can be
-        late, and none of a decision that did not pass.
-        """
-        limit = village.county.max_step_days
-        rule = f"（本县规定不超过 {limit} 天）"
-        done = [c.date for c in village.completed if c.decision == self.id and c.date]
-        finished = ("办结", max(done)) if done else (None, None)
-        before = ("三方议事", self.three_party.date) if self.three_party and self.three_party.date else (None, None)
-        waiting = self.status(today) != "未通过"
-        out = []
-        for s in self.steps:
-            what, since = finished if s.number == 6 else before
-            late = problem = ""
-            if s.record is not None:
-                days = (s.date - since).days if s.date and since else 0
-                if days > limit:
-                    late = f"办结后 {days} 天才公开{rule}" if s.number == 6 else f"比上一步{what}晚了 {days} 天{rule}"
-                mismatch = village.expected_mismatch(s.key, s.record) if s.number <= 4 else None
-                if mismatch:
-                    problem = f"应到 {s.record.expected} 人，与本村登记的{mismatch[1]} {mismatch[0]} 人不一致"
-                before = (s.label, s.date) if s.date else before
-            elif waiting and not s.merged:
-                waiting = False
-                days = (today - since).days if since else 0
-                if days > limit:
-                    late = f"{what}后已过 {days} 天仍未{'公开' if s.number >= 5 else '召开'}{rule}"
-                out.append(replace(s, late=late, waited=days))
-                continue
-            out.append(replace(s, late=late, problem=problem))
-        return Timeline(out)
-
-    @property
-    def date(self) -> date | None:
-        """The date the matter was first put forward: how records are ordered."""
-        first = self.three_party or self.proposal
-        return first.date if first else None
-
-    def meetings(self) -> list[tuple[str, Meeting]]:
-        return [(s.key, s.record) for s in self.steps if s.number <= 4 and s.record is not None]
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.resolution and self.resolution.passed)
-
-    def progress(self, today: date) -> str:
-        """Where the decision stands among the six steps of 四议两公开, in a villager's words."""
-        done = [s for s in self.steps if s.record is not None or s.merged]
-        if self.status(today) == "未通过":
-            return "未获通过，不再进行"
-        nxt = next((s for s in self.steps if s.record is None and not s.merged), None)
-        if nxt is None:
-            return "六步都已完成"
-        return f"{f'第 {done[-1].number} 步{done[-1].label}已完成' if done else '尚未开始'}，下一步：{nxt.label}"
-
-    def status(self, today: date) -> str:
-        if any(not m.passed for _, m in self.meetings()):
-            return "未通过"
-        if self.resolution is None:
-            return "讨论中"
-        if self.result_disclosure is not None:
-            return "已完成"
-        d = self.resolution_disclosure
-        if d is None or (d.end is not None and today <= d.end):
-            return "公示中"
-        return "实施中"
-
-
-@binds(schema.ENTRY)
-class Entry(Record):
-    @property
-    def amount(self) -> Decimal:
-        return self.income if self.income is not None else -(self.expense or ZERO)
-
-
-@binds(schema.FUND_PERIOD)
-class FundPeriod(Record):
-    kind = "funds"
-    kind_label = "财务公开"
-
-    @property
-    def title(self) -> str:
-        return f"{self.period.label}财务公开" if self.period else self.id
-
-    @property
-    def bounds(self) -> tuple[date, date] | None:
-        return self.period.bounds if self.period else None
-
-    @property
-    def date(self) -> date | None:
-        return self.bounds[1] if self.bounds else None
-
-    @property
-    def income(self) -> Decimal:
-        return sum((e.income for e in self.entries or [] if e.income is not None), ZERO)
-
-    @property
-    def expense(self) -> Decimal:
-        return sum((e.expense for e in self.entries or [] if e.expense is not None), ZERO)
-
-    def biggest_expenses(self, n: int = 3) -> list:
-        """The period's largest payments, largest first (equal ones in ledger order)."""
-        return heapq.nlargest(n, (e for e in self.entries or [] if e.expense), key=lambda e: e.expense)
-
-    def by_category_tells(self) -> bool:
-        """Whether the summary by category says more than the two totals: it does not when all
-        income is under one category and all expense under one (各项收入 and 各项支出, usually)."""
-        rows = self.by_category()
-        return sum(1 for _, i, _ in rows if i) > 1 or sum(1 for _, _, x in rows if x) > 1
-
-    def by_category(self) -> list[tuple[str, Decimal, Decimal]]:
-        """(category, income, expense) in the statutory order, only categories used."""
-        sums = {c: [ZERO, ZERO] for c in schema.FUND_CATEGORIES}
-        for e in self.entries or []:
-            if e.category in sums:
-                sums[e.category][0] += e.income or ZERO
-                sums[e.category][1] += e.expense or ZERO
-        return [(c, i, x) for c, (i, x) in sums.items() if i or x]
-
-
-@binds(schema.REVISION)
-class Revision(Record):
-    pass
-
-
-@binds(schema.PLEDGE)
-class Pledge(Record):
-    kind = "pledges"
-    kind_label = "承诺"
-
-    @property
-    def title(self) -> str:
-        return self.what
-
-    @property
-    def date(self) -> date | None:
-        return self.made
-
-    @property
-    def current_deadline(self) -> date | None:
-        revs = [r for r in self.revisions or [] if r.deadline]
-        return revs[-1].deadline if revs else self.deadline
-
-    def days_overdue(self, today: date) -> int:
-        """Days past the current deadline while not kept; 0 when not overdue."""
-        if self.status == "已兑现" or self.current_deadline is None:
-            return 0
-        return max(0, (today - self.current_deadline).days)
-
-
-@binds(schema.COMPLETED)
-class CompletedMatter(Record):
-    kind = "completed"
-    kind_label = "办结事项"
-
-
-RECORD_MODELS = {kind: spec.model for kind, spec in schema.RECORD_KINDS.items()}
-
-
 @binds(schema.VILLAGE)
 class Village(Record):
     slug: str
@@ -307,10 +36,8 @@ class Village(Record):
     def init_tree(self, slug: str, township: "Township") -> None:
         self.slug = slug
         self.township = township
-        self.decisions: list[Decision] = []
-        self.funds: list[FundPeriod] = []
-        self.pledges: list[Pledge] = []
-        self.completed: list[CompletedMatter] = []
+        for kind in kinds.KINDS:  # village.decisions, village.funds, ...: its records of each kind
+            setattr(self, kind.folder, [])
         self.timelines: dict = {}  # Decision.timeline's answers for this build
         # what is worked out from this village alone (its 督查 problems, its figures by year, the
         # rules' findings): once a build, and in `mkdocs serve` once while the village is unchanged
@@ -344,15 +71,13 @@ class Village(Record):
         return f"{self.county.slug}/{self.township.slug}/{self.slug}/"
 
     def records(self):
-        yield from self.decisions
-        yield from self.funds
-        yield from self.pledges
-        yield from self.completed
+        for kind in kinds.KINDS:
+            yield from getattr(self, kind.folder)
 
     def record(self, record_id: str) -> Record | None:
         return next((r for r in self.records() if r.id == record_id), None)
 
-    def funds_of_year(self, year: int) -> list[FundPeriod]:
+    def funds_of_year(self, year: int) -> list:
         """The fund periods of one year, first period first."""
         return sorted((p for p in self.funds if p.period and p.period.year == year), key=lambda p: p.period)
 
@@ -373,8 +98,8 @@ class Village(Record):
         return None
 
     def sort_newest_first(self) -> None:
-        for kind in RECORD_MODELS:
-            getattr(self, kind).sort(key=lambda r: (r.date or date.min, r.id or ""), reverse=True)
+        for kind in kinds.KINDS:
+            getattr(self, kind.folder).sort(key=lambda r: (r.date or date.min, r.id or ""), reverse=True)
 
 
 @binds(schema.TOWNSHIP)
@@ -424,7 +149,7 @@ class County(Record):
     @property
     def matter_categories(self) -> tuple[str, ...]:
         local = tuple(self.rules.local_categories or ()) if self.rules else ()
-        return schema.MATTER_CATEGORIES + local
+        return kinds.decisions.MATTER_CATEGORIES + local
 
     @property
     def villages(self) -> list[Village]:
@@ -452,3 +177,7 @@ class Tree:
     @property
     def is_sample(self) -> bool:
         return any(c.sample for c in self.counties)
+
+
+# last: the kinds' modules build on Record and binds above (and the tree asks kinds.KINDS only when used)
+from . import kinds  # noqa: E402

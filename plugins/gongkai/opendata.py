@@ -35,7 +35,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring as _text  # a JSON string, Chinese kept readable
 from pathlib import Path
 
-from . import render, schema
+from . import kinds, render, schema
 from .model import Tree, Village
 from .period import Period
 from .guide import md_cell
@@ -147,7 +147,7 @@ class Table:
     """One CSV file: its columns and the rows one village gives it."""
 
     name: str  # file stem and resource name: decisions, funds-entries
-    kind: str  # the record kind it comes from (schema.RECORD_KINDS)
+    kind: str  # the record kind it comes from (its folder: kinds.KINDS)
     title: str
     description: str
     columns: tuple[Column, ...]
@@ -171,9 +171,15 @@ def _ledger_rows(village: Village) -> Iterator[tuple]:
             yield village, period, entry
 
 
-def _tables() -> tuple[Table, ...]:
+def tables() -> tuple[Table, ...]:
+    """The CSV files: one for each record kind registered (kinds.KINDS), and the funds' ledger."""
+    return _tables(tuple(kinds.KINDS))
+
+
+@functools.cache
+def _tables(registered: tuple) -> tuple[Table, ...]:
     out = []
-    for kind, spec in schema.RECORD_KINDS.items():
+    for kind, spec in kinds.specs().items():
         skip = ("entries",) if kind == "funds" else ()
         what = f"每行一条{spec.label}" + ("（不含收支明细，明细见 funds-entries.csv）" if skip else "")
         out.append(Table(kind, kind, spec.label, what, tuple(LOCATION + _columns(spec, 1, skip)), _records(kind)))
@@ -186,10 +192,9 @@ def _tables() -> tuple[Table, ...]:
     return tuple(out)
 
 
-TABLES = _tables()
 # csv_rows writes a row as the village's cells, the record's, then the entry's: the columns are in that order
-assert all([c.source for c in t.columns] == sorted(c.source for c in t.columns) for t in TABLES)
-ENTRIES = next(t for t in TABLES if t.name == "funds-entries")  # what `gongkai import funds` reads back
+assert all([c.source for c in t.columns] == sorted(c.source for c in t.columns) for t in tables())
+ENTRIES = next(t for t in tables() if t.name == "funds-entries")  # what `gongkai import funds` reads back
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -288,7 +293,9 @@ def json_records(kind: str, village: Village) -> list[str]:
 # byte boundary, so the pieces of 50 townships join into one stream, as pigz does), with their
 # CRC-32 and length.
 
-VILLAGE_TABLES = tuple(t for t in TABLES if t.name != ENTRIES.name)  # a village's own files
+def village_tables() -> tuple[Table, ...]:
+    """A village's own files: every table but the ledger (its rows are on the fund periods' pages)."""
+    return tuple(t for t in tables() if t.name != ENTRIES.name)
 PACKAGES = "packages.json"  # data/packages.json: the counties' packages of a site of several counties
 # each village's piece is deflated once, in parallel, and cached: level 9 makes a 700-village county's
 # package 1.7 MB smaller than 6 (15.5 MB) for about 4 s more of CPU in a cold build, none in a warm one
@@ -300,7 +307,7 @@ def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[s
     sizes = sizes or {}
     note = "示例数据，不是真实的村务记录。" if sample else ""
     resources = []
-    for t in TABLES:
+    for t in tables():
         path = f"{t.name}.csv"
         resources.append({
             "name": t.name, "path": path, "profile": "tabular-data-resource", "title": t.title,
@@ -309,7 +316,7 @@ def descriptor(name: str, title: str, grouped: bool, sample: bool, sizes: dict[s
             "dialect": {"delimiter": ",", "quoteChar": "\"", "doubleQuote": True, "header": True},
             "schema": {"fields": [c.descriptor() for c in t.columns], "missingValues": [""]},
         })
-    for kind, spec in schema.RECORD_KINDS.items():
+    for kind, spec in kinds.specs().items():
         path = f"{kind}.json"
         resources.append({
             "name": f"{kind}-json", "path": path, "profile": "data-resource", "title": f"{spec.label}（JSON）",
@@ -340,7 +347,7 @@ def village_files(village: Village, sample: bool = False) -> list[tuple[str, byt
     parallel or from the cache. Its rows of every table but the ledger, under the table's header,
     without the six columns of where they are (the same in every row of a village's file)."""
     return [(f"{village.url}{FOLDER}/{t.name}.csv", _csv_head(t, own=True) + csv_rows(t, village, own=True).encode("utf-8"))
-            for t in VILLAGE_TABLES]
+            for t in village_tables()]
 
 
 @dataclass(frozen=True)
@@ -359,7 +366,7 @@ def deflated(raw: bytes) -> Piece:
 
 
 def members() -> list[str]:
-    return [f"{t.name}.csv" for t in TABLES] + [f"{kind}.json" for kind in schema.RECORD_KINDS]
+    return [f"{t.name}.csv" for t in tables()] + [f"{kind.folder}.json" for kind in kinds.KINDS]
 
 
 def township_pieces(township) -> tuple[Piece, ...]:
@@ -367,8 +374,8 @@ def township_pieces(township) -> tuple[Piece, ...]:
     villages' rows of every table; of every kind, each village's place and records as an item of
     the county's JSON list (items joined by commas). Deflated together: the villages of a township
     share their words, which a village's rows alone cannot refer back to."""
-    out = [deflated("".join(csv_rows(t, v) for v in township.villages).encode("utf-8")) for t in TABLES]
-    for kind in schema.RECORD_KINDS:
+    out = [deflated("".join(csv_rows(t, v) for v in township.villages).encode("utf-8")) for t in tables()]
+    for kind in kinds.specs():
         items = []
         for village in township.villages:
             records = json_records(kind, village)
@@ -400,7 +407,7 @@ def _crc_join(crc: int, piece_crc: int, size: int, zeros: memoryview) -> int:
 def package_member(name: str, pieces: list[Piece]) -> tuple[bytes, int, int]:
     """(deflated data, CRC-32, size) of one member of a county's package from its townships' pieces."""
     if name.endswith(".csv"):
-        table = next(t for t in TABLES if f"{t.name}.csv" == name)
+        table = next(t for t in tables() if f"{t.name}.csv" == name)
         parts = [deflated(_csv_head(table)), *pieces]
     else:  # a list of villages: "[" village "," village ... "\n]\n"; a township without villages adds nothing
         parts = [deflated(b"[")]
@@ -503,8 +510,8 @@ def columns_doc(prefix: str = "", counties: Iterable = ()) -> str:
     links = "".join(f'<li><a href="{html.escape(prefix + package_url(c))}">{html.escape(c.name or c.slug)}'
                     f'全部村的数据包（{html.escape(package_name(c))}）</a></li>' for c in counties)
     out = ["每个县的全部数据：", "", f'<ul class="gk-packages">{links}</ul>', ""] if links else []
-    for t in TABLES:
-        where = "每个县的数据包里" + ("；每个村的 data/ 里是本村的（不含前六列地点）" if t in VILLAGE_TABLES else "（村的 data/ 里没有）")
+    for t in tables():
+        where = "每个县的数据包里" + ("；每个村的 data/ 里是本村的（不含前六列地点）" if t in village_tables() else "（村的 data/ 里没有）")
         out += [f"### {t.title}：`{t.name}.csv`", "", f"{t.description}。{where}。", "",
                 "| 列名 | 中文名 | 类型 | 说明 |", "| --- | --- | --- | --- |"]
         for c in t.columns:

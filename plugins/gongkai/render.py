@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import functools
-import heapq
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -20,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import zxingcpp
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from markupsafe import Markup, escape
 
 try:  # what markupsafe.escape calls: its C escape, else its Python one (markupsafe is pinned)
@@ -28,8 +27,10 @@ try:  # what markupsafe.escape calls: its C escape, else its Python one (markups
 except ImportError:  # pragma: no cover
     from markupsafe._native import _escape_inner
 
-from . import address, amendments, attach, charts, compliance, csp, integrity, schema
-from .model import County, Decision, Tree, Village
+from . import address, amendments, attach, charts, compliance, csp, integrity, kinds
+from .kinds.decisions import Decision
+from .kinds.funds import FUND_CATEGORIES
+from .model import County, Tree, Village
 from .capitals import capitals
 from .words import cn_number, daxie, money, wan, yuan, zh_date
 from .rollup import Totals, area_totals, area_years, finance_year, village_totals
@@ -63,8 +64,18 @@ class _Environment(Environment):
         return template
 
 
+class _KindTemplates(BaseLoader):
+    """The templates of a kind registered with a folder of its own (kinds.Kind.templates)."""
+
+    def get_source(self, environment, template):
+        for kind in kinds.KINDS:
+            if kind.templates and (path := kind.templates / template).is_file():
+                return path.read_text(encoding="utf-8"), str(path), lambda: True
+        raise TemplateNotFound(template)
+
+
 _env = _Environment(
-    loader=PackageLoader("gongkai", "templates"),
+    loader=ChoiceLoader([PackageLoader("gongkai", "templates"), _KindTemplates()]),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -147,74 +158,26 @@ def page(template: str, url: str, ctx: Context, css: str | None = None, **values
     )
 
 
-BIGGEST = 3  # the year's largest payments a board names: where the money went, at a glance
-
-
 def village_page(village: Village, ctx: Context) -> str:
     year = finance_year([village], ctx.today)
-    periods = village.funds_of_year(year)
-    chart_title = f"{year}年{'各月' if village.high_volume else '各季度'}收入和支出"
-    chart = charts.bar_chart(
-        "gk-funds-chart",
-        chart_title,
-        [p.period.short_label for p in periods],
-        [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
-        fmt=wan,
-    ) if periods else None
-    biggest = heapq.nlargest(BIGGEST, ((e, p) for p in periods for e in p.biggest_expenses(BIGGEST)),
-                             key=lambda ep: ep[0].expense)
     return page(
         "village.html",
         village.url,
         ctx,
         village=village,
-        biggest=biggest,
-        # overdue pledges first, the longest overdue at the top: what a villager most needs to see
-        pledges=sorted(village.pledges, key=lambda p: -p.days_overdue(ctx.today)),
-        decisions=[(d, d.timeline(village, ctx.today)) for d in village.decisions],
+        # each kind's section of the board (board_<folder>.html), in the registry's order
+        sections=[(kind, kind.board(village, ctx)) for kind in kinds.KINDS],
         totals=village_totals(village, ctx.today, year),
         year=year,
-        chart=chart,
-        chart_title=chart_title,
-        fund_years=fund_years(village),
         last_update=last_disclosure(village, ctx.today),
         feed=True,
     )
 
 
-@dataclass(frozen=True)
-class FundYear:
-    """A year of a village's fund periods, as the board folds it: newest year open, older ones closed."""
-
-    year: int
-    periods: list
-    income: Decimal
-    expense: Decimal
-
-
-def fund_years(village: Village) -> list[FundYear]:
-    years: dict[int, list] = {}
-    for p in village.funds:  # newest first
-        years.setdefault(p.period.year, []).append(p)
-    return [
-        FundYear(y, ps, sum((p.income for p in ps), Decimal(0)), sum((p.expense for p in ps), Decimal(0)))
-        for y, ps in years.items()
-    ]
-
-
 def last_disclosure(village: Village, today: date) -> date | None:
-    """The latest day something of this village was made public, up to today."""
-    days = []
-    for rec in village.records():
-        if isinstance(rec, Decision):
-            days += [s.record.start for s in rec.steps if s.number >= 5 and s.record and s.record.start]
-        elif rec.kind == "funds":
-            days.append(rec.published)
-        elif rec.kind == "pledges":
-            days += [rec.made, rec.kept_on]
-        else:
-            days.append(rec.date)
-    return max((d for d in days if d and d <= today), default=None)
+    """The latest day a notice of this village was put up (kinds.Disclosure.posted), up to today."""
+    days = (d.day for rec in village.records() for d in kinds.disclosures(rec) if d.posted and d.day <= today)
+    return max(days, default=None)
 
 
 def record_url(village: Village, rec: Record) -> str:
@@ -227,10 +190,6 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
     """A record's page. Printed, it is the record's official notice (公示): its print stylesheet
     lays out the notice, with its QR code, amounts in capitals and 核对码; a decision with two
     notices prints the latest, or the one its address names (#jueyi, #jieguo; #…-a3 for A3)."""
-    linked = None
-    if rec.kind == "completed" and rec.decision:
-        linked = village.record(rec.decision)
-    carried_out = [c for c in village.completed if rec.kind == "decisions" and c.decision == rec.id]
     return page(
         f"record_{rec.kind}.html",
         record_url(village, rec),
@@ -238,10 +197,8 @@ def record_page(village: Village, rec: Record, ctx: Context) -> str:
         village=village,
         township=village.township,
         rec=rec,
-        linked=linked,
-        carried_out=carried_out,
-        timeline=rec.timeline(village, ctx.today) if rec.kind == "decisions" else None,
         notices=[(link, notice(village, rec, link, ctx)) for link in notice_links(rec)],
+        **kinds.of(rec).page(village, rec, ctx),
     )
 
 
@@ -553,13 +510,13 @@ def area_fragment(area, ctx: Context) -> str:
         "area.html", ctx, area=area, is_county=is_county, rows=rows, up=base_of(area.url),
         totals=area_totals(area, ctx.today, year), year=year,
         years=[(t, _category_chart(area.name, t)) for t in area_years(area.villages, ctx.today)],
-        categories=schema.FUND_CATEGORIES,
+        categories=FUND_CATEGORIES,
     )
 
 
 def _category_chart(name: str, t) -> Markup | None:
     """Income and expense of one year by statutory fund category (八类), as inline SVG."""
-    categories = [c for c in schema.FUND_CATEGORIES if t.income[c] or t.expense[c]]
+    categories = [c for c in FUND_CATEGORIES if t.income[c] or t.expense[c]]
     if not categories:
         return None
     return charts.bar_chart(
@@ -581,7 +538,7 @@ def portal_fragment(ctx: Context) -> str:
     for _, t in rows:
         total += t
     return _fragment(
-        "portal.html", ctx, rows=rows, totals=total, year=year, categories=schema.FUND_CATEGORIES,
+        "portal.html", ctx, rows=rows, totals=total, year=year, categories=FUND_CATEGORIES,
         years=[(t, _category_chart("全部县", t)) for t in area_years(villages, ctx.today)],
     )
 
@@ -609,7 +566,7 @@ def dashboard_fragment(area, ctx: Context) -> str:
             if doc.issued <= ctx.today:
                 docs.setdefault(doc.village.url, []).append(doc)
     return _fragment("dashboard.html", ctx, area=area, is_county=is_county, reports=reports, summary=summary,
-                     kinds=compliance.KINDS, rules=rules, prefix=prefix, docs=docs)
+                     kinds=kinds.problem_kinds(), rules=rules, prefix=prefix, docs=docs)
 
 
 def directory_fragment(ctx: Context, prefix: str = "") -> str:

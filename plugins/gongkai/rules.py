@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from .diagnostics import Diagnostic, display_path
-from .model import Decision, FundPeriod, Pledge, Tree, Village
+from .kinds.decisions import Decision
+from .kinds.funds import FundPeriod
+from .kinds.pledges import Pledge
+from .model import Tree, Village
 from .schema import Record
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .period import Period
-from . import schema
-from .schema import FUND_CATEGORIES
+from .kinds.decisions import RESOLUTION
+from .kinds.funds import FUND_CATEGORIES
 from .yamltext import Money, Plain, Quoted
 
 NUM = "一二三四五六七八九十"
@@ -702,7 +702,7 @@ def meeting(step: dict, extra: str | None = None) -> dict:
     out = {k: step[k] for k in ("date", "expected", "present", "agree", "against", "abstain", "summary", "minutes")}
     if extra and extra in step:
         out[extra] = step[extra]
-    return {k: out[k] for k in sorted(out, key=schema.RESOLUTION.order.get)} if extra == "body" else out
+    return {k: out[k] for k in sorted(out, key=RESOLUTION.order.get)} if extra == "body" else out
 
 
 def decision_record(dec: dict) -> dict:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import roundtrip, schema
+from . import kinds, roundtrip, schema
 from .check import YEAR_FILE
 from .config import build_date
 from .load import parse, read_source
@@ -32,16 +32,7 @@ from .period import Period
 from .guide import type_words
 from .schema import Ctx, Field, ListOf, Spec
 
-# the word a clerk types -> the folder of that kind (the folders are schema.RECORD_KINDS)
-KINDS = {"decision": "decisions", "funds": "funds", "pledge": "pledges", "completed": "completed"}
-ALIASES = {**{folder: folder for folder in schema.RECORD_KINDS}, **KINDS}
-PREFIX = {"decisions": "d", "funds": "f", "pledges": "p", "completed": "c"}  # ids: d-2024-01, f-2024-q1 ...
-# the date that says when the record was made: today's date when writing into this year's file
-TODAY_FIELD = {"decisions": ("proposal", "date"), "pledges": ("made",), "completed": ("date",)}
-KIND_WORDS = {"decisions": "决策", "funds": "财务公开", "pledges": "承诺", "completed": "办结事项"}
 SCHEMA_LINE = "# yaml-language-server: $schema="
-
-assert set(PREFIX) == set(TODAY_FIELD) | {"funds"} == set(schema.RECORD_KINDS) == set(KINDS.values())
 
 
 class UsageError(Exception):
@@ -96,7 +87,7 @@ def _scan(vdir: Path) -> _Village:
         monthly = bool(getattr(village, "high_volume", False))
     ids: set[str] = set()
     periods: list[_Period] = []
-    for folder, spec in schema.RECORD_KINDS.items():
+    for folder, spec in kinds.specs().items():
         for path in _year_files(vdir / folder):
             node = read_source(path).node
             if node is None or node.kind != "seq":
@@ -237,12 +228,14 @@ def _field_at(spec: Spec, path: tuple) -> Field:
 # -- writing --------------------------------------------------------------------------------
 
 
-def resolve_kind(word: str) -> str:
-    folder = ALIASES.get(word.strip().lower())
-    if folder is None:
-        choices = "、".join(f"{k}（{KIND_WORDS[v]}）" for k, v in KINDS.items())
+def resolve_kind(word: str) -> kinds.Kind:
+    """The kind a clerk asked for, by its word (decision) or its folder (decisions)."""
+    key = word.strip().lower()
+    kind = next((k for k in kinds.KINDS if key in (k.word, k.folder)), None)
+    if kind is None:
+        choices = "、".join(f"{k.word}（{k.label}）" for k in kinds.KINDS)
         raise UsageError(f"不认识“{word}”，可以新增：{choices}")
-    return folder
+    return kind
 
 
 def _schema_line(yfile: Path, vdir: Path, folder: str) -> str | None:
@@ -265,7 +258,8 @@ def _schema_line(yfile: Path, vdir: Path, folder: str) -> str | None:
 
 def new_record(kind: str, village_dir: Path | str, year: int | None = None, today: date | None = None) -> Written:
     """Append a blank record of `kind` to the village's year file; never rewrites what is there."""
-    folder = resolve_kind(kind)
+    kind = resolve_kind(kind)
+    folder = kind.folder
     vdir = Path(village_dir)
     if not (vdir / "village.yml").is_file():
         raise UsageError(f"{vdir} 不是村文件夹（里面没有 village.yml）")
@@ -273,7 +267,7 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
         raise UsageError(f"年份 {year} 不对，写四位数，如 2024")
     today = today or build_date()
     village = _scan(vdir)
-    spec = schema.RECORD_KINDS[folder]
+    spec = kind.spec
     values: dict[tuple, str] = {}
     notes: list[str] = []
     if folder == "funds":
@@ -297,9 +291,9 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
             notes.append(f"这一期到 {end} 才结束，结束后再审核、公开")
     else:
         year = year or today.year
-        record_id = next_id(PREFIX[folder], year, village.ids)
-        if year == today.year:
-            path = TODAY_FIELD[folder]
+        record_id = next_id(kind.prefix, year, village.ids)
+        if year == today.year and kind.today_field:
+            path = kind.today_field
             assert isinstance(_field_at(spec, path).type, schema.Date), path
             values[path] = today.isoformat()
             notes.append(f"{_field_at(spec, path).label}先填了今天 {today.isoformat()}，不对就改")
@@ -314,7 +308,7 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
     old_text = doc.original
     record = text = record_text(spec, values)
     if not old_text.strip():
-        header = [f"# {village.name} {year} 年的{KIND_WORDS[folder]}：每条记录以“- id:”开头，新记录加在最后面"]
+        header = [f"# {village.name} {year} 年的{kind.label}：每条记录以“- id:”开头，新记录加在最后面"]
         line = _schema_line(yfile, vdir, folder)
         if line:
             header.append(line)
@@ -364,7 +358,7 @@ def command(kind: str, village: str, year: int | None) -> int:
     except DataError as exc:
         print(f"gongkai new: {exc}", file=sys.stderr)
         return 1
-    what = KIND_WORDS[resolve_kind(kind)]
+    what = resolve_kind(kind).label
     where = f"新建 {done.path}，写入" if done.created else f"在 {done.path} 末尾新增"
     print(f"已{where}{what} {done.id}（第 {done.line} 行）")
     for note in done.notes:

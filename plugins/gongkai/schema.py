@@ -1,4 +1,5 @@
-"""The one definition of the data: every file kind, field, type, Chinese label and help text.
+"""The one definition of the data: the field types, and the files around the records (county,
+township, village, attachments, corrections). Each record kind's fields are in its module in kinds/.
 
 The checker converts nodes with it, the clerk's guide and the JSON Schema (schema_export.py) are read
 from it. Never write a field list anywhere else.
@@ -16,18 +17,6 @@ from decimal import Decimal
 from . import period, privacy
 from .diagnostics import Diagnostic
 from .load import Node
-
-# -- vocabularies ---------------------------------------------------------------------------
-
-FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
-# 村民委员会组织法 Art. 24: matters the villagers decide
-MATTER_CATEGORIES = (
-    "误工补贴", "集体收益使用", "公益事业", "筹资筹劳", "土地承包", "集体经济项目",
-    "宅基地使用", "征地补偿", "集体财产处分",
-)
-ORIGINS = ("党员群众建议", "村干部提议", "上级安排")
-RESOLUTION_BODIES = ("村民代表会议", "村民会议")
-PLEDGE_STATUSES = ("未开始", "进行中", "已兑现", "未兑现")
 
 MISSING = object()  # a value that failed to convert: the diagnostic is already out
 
@@ -395,7 +384,7 @@ def _restore(cls, spec_name: str, state: dict) -> Record:
     return rec
 
 
-# -- the file kinds -------------------------------------------------------------------------
+# -- the files around the records (the record kinds are in kinds/, each with its fields) ---------
 
 PERSON = Spec("person", "人员", [
     Field("name", Text(), "姓名", "只写村干部或监委会成员的姓名，不写身份证号或私人手机号", True),
@@ -468,36 +457,8 @@ ATTACHMENT = Spec("attachment", "附件", [
           "已遮挡个人信息", "身份证号、银行卡号、手机号、签名等个人信息都已遮挡（涂掉或裁掉）时写 是", True),
 ])
 # Photos and scans that prove a record: vouchers, minutes, the notice as posted (attach.py)
-_ATTACHMENTS = Field("attachments", ListOf(ATTACHMENT), "附件", "原始凭证、会议记录、张贴的公示等的照片或扫描件，每个一项；最多 12 个")
+ATTACHMENTS = Field("attachments", ListOf(ATTACHMENT), "附件", "原始凭证、会议记录、张贴的公示等的照片或扫描件，每个一项；最多 12 个")
 
-_MEETING_FIELDS = [
-    Field("date", Date(), "会议日期", "", True),
-    Field("expected", Count(), "应到人数", "", True),
-    Field("present", Count(), "实到人数", "", True),
-    Field("agree", Count(), "赞成", "赞成票数", True),
-    Field("against", Count(), "反对", "反对票数"),
-    Field("abstain", Count(), "弃权", "弃权票数"),
-    Field("summary", Text(), "会议内容", "议了什么、结论是什么"),
-    Field("minutes", Text(), "会议记录", "会议记录本的页码或编号"),
-]
-THREE_PARTY = Spec("three_party", "三方议事", [
-    Field("date", Date(), "会议日期", "", True),
-    Field("summary", Text(), "会议内容", "村党支部、村委会、村务监督委员会商量了什么"),
-    Field("minutes", Text(), "会议记录", ""),
-    _ATTACHMENTS,
-])
-PROPOSAL = Spec("proposal", "提议（村党支部会议）", _MEETING_FIELDS + [
-    Field("merged_consultation", Bool(), "与商议合并召开", "一肩挑的村，提议和商议可以合并为一次会议，写 true"),
-    _ATTACHMENTS,
-])
-CONSULTATION = Spec("consultation", "商议（村“两委”联席会议）", _MEETING_FIELDS + [_ATTACHMENTS])
-REVIEW = Spec("review", "审议（党员大会）", _MEETING_FIELDS + [_ATTACHMENTS])
-# which meeting decided comes first: it is what a clerk writes first, and what a reader asks first
-RESOLUTION = Spec("resolution", "决议（村民代表会议或村民会议）", [
-    Field("body", Choice(RESOLUTION_BODIES), "会议形式", "", True),
-    *_MEETING_FIELDS,
-    _ATTACHMENTS,
-])
 CHANGE = Spec("change", "改动的字段", [
     Field("field", Text(), "字段", "改了哪个字段，如 budget、resolution.agree、entries.3.expense（第 3 笔明细的支出）", True),
     Field("old", Text(), "原来的值", "改之前公开的值，照原样抄；原来没有这个字段时不写；gongkai check --since 会告诉你该写什么"),
@@ -508,94 +469,4 @@ AMENDMENT = Spec("amendment", "更正记录", [
     Field("changes", ListOf(CHANGE), "改动的字段", "每个改动的字段写一项", True),
 ])
 # Published records are append-only: a later change to a field needs an entry here (see amendments.py).
-_AMENDMENTS = Field("amendments", ListOf(AMENDMENT), "更正记录", "公开以后改动或删除任何字段，都要在这里加一项；以前的更正记录不能改")
-DISCLOSURE = Spec("disclosure", "决议公开", [
-    Field("start", Date(), "公示开始", "", True),
-    Field("end", Date(), "公示结束", "", True),
-    Field("where", Text(), "公示地点", "如 村务公开栏、本网站"),
-    _ATTACHMENTS,
-])
-RESULT_DISCLOSURE = Spec("result_disclosure", "实施结果公开", [
-    Field("start", Date(), "公示开始", "", True),
-    Field("end", Date(), "公示结束", "", True),
-    Field("where", Text(), "公示地点", ""),
-    Field("summary", Text(), "实施结果", "做了什么、花了多少", True),
-    Field("cost", Money(), "实际花费（元）", ""),
-    _ATTACHMENTS,
-])
-DECISION = Spec("decision", "决策", [
-    Field("id", Id(), "编号", "本村唯一，如 d-2024-01；公开后不要再改", True),
-    Field("title", Text(), "事项", "如 修建村党群服务中心", True),
-    Field("category", Text(), "事项类别", "法定类别：" + "、".join(MATTER_CATEGORIES) + "；或本县增加的类别", True),
-    Field("origin", Choice(ORIGINS), "动议事由", "", True),
-    Field("budget", Money(), "预算（元）", ""),
-    Field("summary", Text(), "事项说明", "为什么要办、怎么办"),
-    Field("three_party", THREE_PARTY, "三方议事", "（可选）第 0 步"),
-    Field("proposal", PROPOSAL, "提议", "第 1 步：村党支部会议", True),
-    Field("consultation", CONSULTATION, "商议", "第 2 步：村“两委”联席会议"),
-    Field("review", REVIEW, "审议", "第 3 步：党员大会"),
-    Field("resolution", RESOLUTION, "决议", "第 4 步：村民代表会议或村民会议"),
-    Field("resolution_disclosure", DISCLOSURE, "决议公开", "第 5 步"),
-    Field("result_disclosure", RESULT_DISCLOSURE, "实施结果公开", "第 6 步"),
-    _AMENDMENTS,
-])
-ENTRY = Spec("entry", "收支明细", [
-    Field("date", Date(), "日期", "", True),
-    Field("category", Choice(FUND_CATEGORIES), "类别", "八类法定公开类别之一", True),
-    Field("summary", Text(), "摘要", "这笔钱是什么", True),
-    Field("income", Money(), "收入（元）", "收入填这里，支出不填"),
-    Field("expense", Money(), "支出（元）", "支出填这里，收入不填"),
-    Field("counterparty", Text(), "对方单位", "付款或收款的单位；个人只写姓氏加“某”"),
-    Field("voucher", Text(), "凭证号", "如 记-012", True),
-    _ATTACHMENTS,
-])
-FUND_PERIOD = Spec("fund_period", "财务公开期", [
-    Field("id", Id(), "编号", "如 f-2024-q1", True),
-    Field("period", Period(), "期间", "按季写 2024-Q1，按月写 2024-03", True),
-    Field("opening_balance", Money(signed=True), "期初余额（元）", "", True),
-    Field("entries", ListOf(ENTRY), "收支明细", "逐项逐笔", True),
-    Field("closing_balance", Money(signed=True), "期末余额（元）", "期初 + 收入 - 支出", True),
-    Field("reviewed", Date(), "民主理财小组审核日期", "", True),
-    Field("published", Date(), "公开日期", "", True),
-    Field("note", Text(), "说明", ""),
-    _AMENDMENTS,
-])
-REVISION = Spec("revision", "期限调整", [
-    Field("deadline", Date(), "新期限", "", True),
-    Field("date", Date(), "调整日期", "", True),
-    Field("reason", Text(), "调整原因", "", True),
-])
-PLEDGE = Spec("pledge", "承诺", [
-    Field("id", Id(), "编号", "如 p-2024-01", True),
-    Field("who", Text(), "承诺人", "姓名", True),
-    Field("role", Text(), "职务", "公开职务", True),
-    Field("what", Text(), "承诺内容", "", True),
-    Field("made", Date(), "承诺日期", "", True),
-    Field("deadline", Date(), "原定期限", "第一次承诺的期限；以后调整写在 revisions 里，这里不改", True),
-    Field("revisions", ListOf(REVISION), "期限调整", "每次调整一项，保留原期限"),
-    Field("status", Choice(PLEDGE_STATUSES), "状态", "", True),
-    Field("kept_on", Date(), "兑现日期", "已兑现时填写"),
-    Field("evidence", Text(), "兑现佐证", "已兑现时填写：照片、验收单等在哪里可以看到"),
-    Field("evaluation", Text(), "群众评议", ""),
-    _ATTACHMENTS,
-    _AMENDMENTS,
-])
-COMPLETED = Spec("completed", "办结事项", [
-    Field("id", Id(), "编号", "如 c-2024-01", True),
-    Field("title", Text(), "事项", "", True),
-    Field("date", Date(), "办结日期", "", True),
-    Field("cost", Money(), "花费（元）", ""),
-    Field("funding", Text(), "资金来源", "如 村集体收入、上级专项资金"),
-    Field("decision", Id(), "关联决策", "经过四议两公开的，填决策编号"),
-    Field("summary", Text(), "说明", ""),
-    _ATTACHMENTS,
-    _AMENDMENTS,
-])
-
-# the four record kinds, each a folder of one file per year beside village.yml
-RECORD_KINDS = {
-    "decisions": DECISION,
-    "funds": FUND_PERIOD,
-    "pledges": PLEDGE,
-    "completed": COMPLETED,
-}
+AMENDMENTS = Field("amendments", ListOf(AMENDMENT), "更正记录", "公开以后改动或删除任何字段，都要在这里加一项；以前的更正记录不能改")

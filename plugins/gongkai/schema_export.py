@@ -19,19 +19,17 @@ import copy
 import json
 from pathlib import Path
 
-from . import schema
+from . import kinds, schema
 from .guide import type_words
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# file kind -> the spec of one file (county, township, village) or of one record in a year file
-FILES: dict[str, schema.Spec] = {
-    "county": schema.COUNTY,
-    "township": schema.TOWNSHIP,
-    "village": schema.VILLAGE,
-    **schema.RECORD_KINDS,
-}
-NAMES = tuple(FILES)
+AREAS = {"county": schema.COUNTY, "township": schema.TOWNSHIP, "village": schema.VILLAGE}
+
+
+def files() -> dict[str, schema.Spec]:
+    """file kind -> the spec of one file (county, township, village) or of one record in a year file."""
+    return {**AREAS, **kinds.specs()}
 
 
 def file_name(name: str) -> str:
@@ -40,9 +38,9 @@ def file_name(name: str) -> str:
 
 def json_schema(name: str) -> dict:
     """The JSON Schema of one file kind: an object, or for a record kind a list of records."""
-    spec = FILES[name]
+    spec = files()[name]
     defs: dict[str, dict] = {}
-    if name in schema.RECORD_KINDS:
+    if name in kinds.specs():
         body = {
             "title": spec.label,
             "description": f"{name}/ 文件夹里每年一个文件，如 {name}/2024.yml；"
@@ -68,7 +66,7 @@ def write_schemas(folder: Path | str) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     changed = []
-    for name in NAMES:
+    for name in files():
         path = folder / file_name(name)
         text = schema_text(name)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:

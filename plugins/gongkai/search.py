@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import amendments, integrity, render
-from .model import Decision, Tree, Village
+from . import amendments, integrity, kinds, render
+from .model import Tree, Village
 from .schema import Record
 
 PAGE_URL = "search/"
@@ -58,16 +58,7 @@ def _codes(village: Village, rec: Record) -> str:
 
 
 def _describe(village: Village, rec: Record, today) -> tuple[str, str]:
-    if isinstance(rec, Decision):
-        result = rec.result_disclosure.summary if rec.result_disclosure else None
-        title, text = rec.title, _join("决策", rec.category, rec.status(today), rec.summary, result)
-    elif rec.kind == "funds":
-        label = rec.period.label
-        title, text = f"{label}财务公开", f"收入{rec.income:,.2f}元，支出{rec.expense:,.2f}元"
-    elif rec.kind == "pledges":
-        title, text = rec.what, _join("承诺事项", f"{rec.who}（{rec.role}）承诺，期限{rec.current_deadline}", rec.status)
-    else:
-        title, text = rec.title, _join("办结事项", rec.funding, rec.summary)
+    title, text = kinds.of(rec).describe(rec, today)
     return title, _cut(text, TEXT_CHARS - len(f"{village.name} · "))
 
 

@@ -12,6 +12,11 @@ from decimal import Decimal
 from .capitals import capitals
 
 
+def joined(*parts: str | None) -> str:
+    """决策 · 公益事业 · 公示中: the parts of a short description that are there, with a dot between."""
+    return " · ".join(p for p in parts if p)
+
+
 def zh_date(value: date | None) -> str:
     """2024年3月5日: a date as Chinese documents write it; — when there is none."""
     return f"{value.year}年{value.month}月{value.day}日" if value else "—"

@@ -1,0 +1,143 @@
+"""The record kinds, one module each, and the registry that lists them.
+
+A kind's module holds everything that is that kind's own: its fields (schema.py's types), its
+model class, its vocabularies, the word a clerk types for it, how a search line and the feeds
+describe one of its records. Every other module iterates KINDS instead of naming a kind; a new
+kind is a new module registered here (and its templates).
+
+KINDS is in the order the board lists them. It is a list that `register` extends in place, so
+that a module which imported it sees a kind registered later (a test's temporary kind).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..schema import Record, Spec
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Something a record made public on a day: a line of the feeds, and, when `posted`, a notice
+    put up on the board that counts for the village's 最近公开 line."""
+
+    day: date | None  # None: not made public (a step without a date made nothing public)
+    kind: str  # part of the feed entry's id: proposed, resolution-disclosure, revision-2, ...
+    label: str  # 决议公开: what a villager calls it
+    subject: str  # the record in a few words: its title, 2024年第一季度, the pledge's text
+    parts: tuple  # the summary's pieces, joined by the feed; empty ones are left out
+    posted: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a supervisor must chase (督查), with the days it is late."""
+
+    kind: str  # what kind of problem: one of a record kind's `problems`, 财务公开逾期
+    what: str  # the matter, in the supervisor's words
+    since: date  # when it became due
+    days_late: int
+    record: str | None = None  # the record's id, for a link; None when the record is missing
+
+
+def dated_by(records: list, day: date) -> list:
+    """The records made by `day` (their date on or before it): what a kind's records were that day."""
+    return [r for r in records if r.date and r.date <= day]
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    """How a kind shows on the touch screens (kiosk.py puts the pages together; kioskkit.py has the parts)."""
+
+    current: Callable  # (village, build date, days counted as recent) -> its records on the loop now
+    slide: Callable  # (village, record, build date) -> kioskkit.Slide
+    panel: Callable  # (village, build date) -> kioskkit.Panel: its part of the board behind the touch
+    latest: Callable = lambda village, today: None  # the one record it adds to a loop with few current ones
+
+
+@dataclass(frozen=True, eq=False)
+class Kind:
+    folder: str  # the folder of its year files beside village.yml, and the village's list of its records
+    word: str  # what a clerk types after `gongkai new`
+    label: str  # 决策: what a villager calls it
+    spec: Spec  # its fields; spec.model is its record class
+    prefix: str  # of its ids: d-2024-01
+    today_field: tuple[str, ...] | None  # the date `gongkai new` fills in with today, if any
+    # (record, build date) -> (title, text): the record's line in the search
+    describe: Callable[[Record, date], tuple[str, str]]
+    # record -> what it made public, whatever the date: feeds, the board's 最近公开 line
+    disclosures: Callable[[Record], Iterable[Disclosure]]
+    jump: str = ""  # its link in the board's 本页内容 line (决策); its label when empty
+    # (village, render.Context) -> what its section of the board (template board_<folder>.html) shows
+    board: Callable[..., dict] = lambda village, ctx: {}
+    # (village, record, render.Context) -> what its record page (record_<folder>.html) shows besides the record
+    page: Callable[..., dict] = lambda village, rec, ctx: {}
+    # a published record changes without a correction (更正) when it moves on: {field path: values it leaves}
+    lifecycle: dict = field(default_factory=dict)
+    growing: frozenset = frozenset()  # its lists whose new items are progress, not corrections
+    templates: Path | None = None  # the folder of its templates; None: the package's templates/
+    # 督查: the problems its records can have, each with its place among the 督查 page's columns
+    problems: tuple[tuple[int, str], ...] = ()
+    # (village, build date) -> its records' problems (Problem), in the order the village's page lists them
+    chase: Callable[..., Iterable[Problem]] = lambda village, today: ()
+    # (its records, a day) -> the records as they stood that day: a 督办单 lists what was late the day it was issued
+    as_of: Callable[[list, date], list] = dated_by
+    kiosk: Kiosk | None = None  # None: not on the touch screens
+
+    @property
+    def model(self) -> type:
+        return self.spec.model
+
+    @property
+    def link(self) -> str:
+        return self.jump or self.label
+
+
+KINDS: list[Kind] = []
+
+
+def register(kind: Kind) -> Kind:
+    """Add a kind at the end of the board's order."""
+    if any(k.folder == kind.folder or k.word == kind.word or k.prefix == kind.prefix for k in KINDS):
+        raise ValueError(f"record kind {kind.folder} clashes with one registered")
+    kind.spec.model.kind = kind.folder
+    kind.spec.model.kind_label = kind.label
+    KINDS.append(kind)
+    return kind
+
+
+def unregister(kind: Kind) -> None:
+    KINDS.remove(kind)
+
+
+def by_folder(folder: str) -> Kind | None:
+    return next((k for k in KINDS if k.folder == folder), None)
+
+
+def of(rec: Record) -> Kind:
+    """The kind of a record."""
+    return next(k for k in KINDS if k.folder == rec.kind)
+
+
+def problem_kinds() -> tuple[str, ...]:
+    """Every kind of problem the 督查 pages count, in the order of their columns."""
+    return tuple(label for _, label in sorted(p for k in KINDS for p in k.problems))
+
+
+def specs() -> dict[str, Spec]:
+    """{folder: spec} of every kind: what a village folder may hold besides village.yml and its photos."""
+    return {k.folder: k.spec for k in KINDS}
+
+
+def disclosures(rec: Record) -> Iterator[Disclosure]:
+    """What a record made public (with a day): its kind's, then each correction (更正) it had."""
+    yield from (d for d in of(rec).disclosures(rec) if d.day)
+    for n, a in enumerate(getattr(rec, "amendments", None) or [], 1):
+        if a.date:
+            yield Disclosure(a.date, f"amendment-{n}", "更正", rec.title, (a.reason,))
+
+
+from . import decisions, funds, pledges, completed  # noqa: E402  (each registers itself, in the board's order)

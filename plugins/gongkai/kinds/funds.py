@@ -1,0 +1,222 @@
+"""Fund periods (财务公开): a quarter's or a month's income and expense, one file a year in funds/."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..model import ZERO, Record, binds
+from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Money, Period, Spec, Text
+from .. import charts
+from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
+from ..words import money, wan, yuan, zh_date
+from . import Disclosure, Kind, Kiosk, Problem, register
+
+FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
+
+ENTRY = Spec("entry", "收支明细", [
+    Field("date", Date(), "日期", "", True),
+    Field("category", Choice(FUND_CATEGORIES), "类别", "八类法定公开类别之一", True),
+    Field("summary", Text(), "摘要", "这笔钱是什么", True),
+    Field("income", Money(), "收入（元）", "收入填这里，支出不填"),
+    Field("expense", Money(), "支出（元）", "支出填这里，收入不填"),
+    Field("counterparty", Text(), "对方单位", "付款或收款的单位；个人只写姓氏加“某”"),
+    Field("voucher", Text(), "凭证号", "如 记-012", True),
+    ATTACHMENTS,
+])
+FUND_PERIOD = Spec("fund_period", "财务公开期", [
+    Field("id", Id(), "编号", "如 f-2024-q1", True),
+    Field("period", Period(), "期间", "按季写 2024-Q1，按月写 2024-03", True),
+    Field("opening_balance", Money(signed=True), "期初余额（元）", "", True),
+    Field("entries", ListOf(ENTRY), "收支明细", "逐项逐笔", True),
+    Field("closing_balance", Money(signed=True), "期末余额（元）", "期初 + 收入 - 支出", True),
+    Field("reviewed", Date(), "民主理财小组审核日期", "", True),
+    Field("published", Date(), "公开日期", "", True),
+    Field("note", Text(), "说明", ""),
+    AMENDMENTS,
+])
+
+
+@binds(ENTRY)
+class Entry(Record):
+    @property
+    def amount(self) -> Decimal:
+        return self.income if self.income is not None else -(self.expense or ZERO)
+
+
+@binds(FUND_PERIOD)
+class FundPeriod(Record):
+
+    @property
+    def title(self) -> str:
+        return f"{self.period.label}财务公开" if self.period else self.id
+
+    @property
+    def bounds(self) -> tuple[date, date] | None:
+        return self.period.bounds if self.period else None
+
+    @property
+    def date(self) -> date | None:
+        return self.bounds[1] if self.bounds else None
+
+    @property
+    def income(self) -> Decimal:
+        return sum((e.income for e in self.entries or [] if e.income is not None), ZERO)
+
+    @property
+    def expense(self) -> Decimal:
+        return sum((e.expense for e in self.entries or [] if e.expense is not None), ZERO)
+
+    def biggest_expenses(self, n: int = 3) -> list:
+        """The period's largest payments, largest first (equal ones in ledger order)."""
+        return heapq.nlargest(n, (e for e in self.entries or [] if e.expense), key=lambda e: e.expense)
+
+    def by_category_tells(self) -> bool:
+        """Whether the summary by category says more than the two totals: it does not when all
+        income is under one category and all expense under one (各项收入 and 各项支出, usually)."""
+        rows = self.by_category()
+        return sum(1 for _, i, _ in rows if i) > 1 or sum(1 for _, _, x in rows if x) > 1
+
+    def by_category(self) -> list[tuple[str, Decimal, Decimal]]:
+        """(category, income, expense) in the statutory order, only categories used."""
+        sums = {c: [ZERO, ZERO] for c in FUND_CATEGORIES}
+        for e in self.entries or []:
+            if e.category in sums:
+                sums[e.category][0] += e.income or ZERO
+                sums[e.category][1] += e.expense or ZERO
+        return [(c, i, x) for c, (i, x) in sums.items() if i or x]
+
+
+def describe(rec: FundPeriod, today: date) -> tuple[str, str]:
+    return f"{rec.period.label}财务公开", f"收入{rec.income:,.2f}元，支出{rec.expense:,.2f}元"
+
+
+def disclosures(rec: FundPeriod):
+    yield Disclosure(rec.published, "published", "财务公开", rec.period.label,
+                     (f"收入 {money(rec.income)}，支出 {money(rec.expense)}，期末余额 {money(rec.closing_balance)}",
+                      f"民主理财小组{zh_date(rec.reviewed)}审核"), posted=True)
+
+
+def missing_funds(village, today: date) -> Problem | None:
+    """The oldest period that ended, is past its grace days and is not published; None when up to date."""
+    monthly = bool(village.high_volume)
+    grace = village.county.funds_grace_days
+    published = sorted((p for p in village.funds if p.period and p.period.monthly == monthly), key=lambda p: p.bounds)
+    if published:
+        due_period = published[-1].period.next
+    else:
+        return None  # a village that never published is new to the site: nothing to compare with
+    end = due_period.end
+    due = end + timedelta(days=grace)
+    if today <= due:
+        return None
+    count = 0
+    period = due_period
+    while period.end + timedelta(days=grace) < today:
+        count += 1
+        period = period.next
+    what = f"{due_period.label}财务收支没有公开（应于{zh_date(due)}前公开）"
+    if count > 1:
+        what += f"，之后还有 {count - 1} 期也没有公开"
+    return Problem("财务公开逾期", what, due, (today - due).days)
+
+
+def chase(village, today: date):
+    late = missing_funds(village, today)
+    return [late] if late else []
+
+
+def published_by(periods: list, day: date) -> list:
+    return [p for p in periods if p.published and p.published <= day]
+
+
+BIGGEST = 3  # the year's largest payments a board names: where the money went, at a glance
+
+
+def board(village, ctx) -> dict:
+    """The board's 财务公开: the finance year's chart and largest payments, every period by year."""
+    from ..rollup import finance_year  # the rollups build on the kinds
+
+    year = finance_year([village], ctx.today)
+    periods = village.funds_of_year(year)
+    chart_title = f"{year}年{'各月' if village.high_volume else '各季度'}收入和支出"
+    chart = charts.bar_chart(
+        "gk-funds-chart",
+        chart_title,
+        [p.period.short_label for p in periods],
+        [charts.Series("收入", [p.income for p in periods]), charts.Series("支出", [p.expense for p in periods])],
+        fmt=wan,
+    ) if periods else None
+    biggest = heapq.nlargest(BIGGEST, ((e, p) for p in periods for e in p.biggest_expenses(BIGGEST)),
+                             key=lambda ep: ep[0].expense)
+    return {"biggest": biggest, "chart": chart, "chart_title": chart_title, "fund_years": fund_years(village)}
+
+
+@dataclass(frozen=True)
+class FundYear:
+    """A year of a village's fund periods, as the board folds it: newest year open, older ones closed."""
+
+    year: int
+    periods: list
+    income: Decimal
+    expense: Decimal
+
+
+def fund_years(village) -> list[FundYear]:
+    years: dict[int, list] = {}
+    for p in village.funds:  # newest first
+        years.setdefault(p.period.year, []).append(p)
+    return [
+        FundYear(y, ps, sum((p.income for p in ps), Decimal(0)), sum((p.expense for p in ps), Decimal(0)))
+        for y, ps in years.items()
+    ]
+
+
+# -- on the touch screens
+
+
+def latest_funds(village, today: date) -> FundPeriod | None:
+    published = [p for p in village.funds if p.period and p.published and p.published <= today]
+    return max(published, key=lambda p: p.period, default=None)
+
+
+def funds_slide(village, p: FundPeriod, today: date) -> Slide:
+    biggest = p.biggest_expenses(1)
+    facts = [
+        ("本期收入", money(p.income)),
+        ("本期支出", money(p.expense)),
+        ("期末余额", money(p.closing_balance)),
+        ("审核和公开", f"民主理财小组 {zh_date(p.reviewed)} 审核，{zh_date(p.published)} 公开"),
+    ]
+    if biggest:  # the largest payment itself, not a category's total
+        facts.append(("支出最多", f"{cut(biggest[0].summary, TITLE_CHARS)} {money(biggest[0].expense)}"))
+    return Slide("财务公开", f"{p.period.label}财务收支", badge="最新一期", facts=tuple(facts),
+                 note=cut(p.note, NOTE_CHARS) or f"共 {len(p.entries or [])} 笔收支，逐项逐笔公开。")
+
+
+def funds_tables(village, today: date) -> tuple[Table, ...]:
+    """Every period's totals, and the latest period entry by entry (逐项逐笔)."""
+    periods = tuple((p.period.label, yuan(p.income), yuan(p.expense), yuan(p.closing_balance))
+                    for p in village.funds if p.period)
+    tables = (Table("各期收支（元）", ("期间", "收入", "支出", "期末余额"), periods),) if periods else ()
+    latest = latest_funds(village, today)
+    if latest is not None and latest.entries:
+        rows = tuple((zh_date(e.date), e.summary or "", yuan(e.income), yuan(e.expense)) for e in latest.entries)
+        tables += (Table(f"{latest.period.label}收支明细（元）", ("日期", "摘要", "收入", "支出"), rows),)
+    return tables
+
+
+def current(village, today: date, within: int) -> list:
+    latest = latest_funds(village, today)
+    return [latest] if latest else []
+
+
+def panel(village, today: date) -> Panel:
+    return Panel("p-funds", "财务", tables=funds_tables(village, today), empty="暂无财务公开。")
+
+
+KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
+                     board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
+                     kiosk=Kiosk(current, funds_slide, panel)))
