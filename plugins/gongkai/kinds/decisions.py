@@ -316,6 +316,7 @@ def _decision_as_of(d: Decision, day: date) -> Decision | None:
     if not d.date or d.date > day:
         return None
     d = copy.copy(d)
+    d.__dict__.pop("steps", None)  # worked out again from the steps left: the copy must not keep the record's
     later = False
     for key, number, *_ in STEP_ORDER:
         step = getattr(d, key)
