@@ -33,7 +33,7 @@ from .kinds.funds import FUND_CATEGORIES
 from .model import County, Tree, Village
 from .capitals import capitals
 from .words import cn_number, daxie, money, wan, yuan, zh_date
-from .rollup import Totals, area_totals, area_years, finance_year, village_totals
+from .rollup import area_totals, area_years, finance_year, village_totals, zero_totals
 from .schema import Record
 
 STATIC = Path(__file__).parent / "static"
@@ -534,7 +534,7 @@ def portal_fragment(ctx: Context) -> str:
     villages = ctx.tree.villages
     year = finance_year(villages, ctx.today)
     rows = [(c, area_totals(c, ctx.today, year)) for c in ctx.tree.counties]
-    total = Totals()
+    total = zero_totals()
     for _, t in rows:
         total += t
     return _fragment(

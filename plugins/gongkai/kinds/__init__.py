@@ -86,6 +86,13 @@ class Kind:
     # (its records, a day) -> the records as they stood that day: a 督办单 lists what was late the day it was issued
     as_of: Callable[[list, date], list] = dated_by
     kiosk: Kiosk | None = None  # None: not on the touch screens
+    # the township and county figures (rollup.py): (its records, build date, finance year) -> {name: figure},
+    # a village's figures for its board and the areas' tables (no records: every figure's zero)
+    totals: Callable[[list, date, int], dict] = lambda records, today, year: {}
+    # (its records of one year, build date, the year) -> {name: figure}: the areas' 历年汇总
+    year: Callable[[list, date, int], dict] = lambda records, today, year: {}
+    in_year: Callable[[Record], int | None] = lambda rec: rec.date.year if rec.date else None  # the year a record counts in
+    derived: dict = field(default_factory=dict)  # {name: figures -> value}: read from the others (a rate)
 
     @property
     def model(self) -> type:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model import Record, binds
+from ..model import ZERO, Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Date, Field, Id, Money, Spec, Text
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
 from ..words import joined, money, zh_date
@@ -69,6 +69,12 @@ def panel(village, today: date) -> Panel:
     return Panel("p-completed", "办结", tuple(completed_row(c) for c in village.completed), empty="暂无办结事项。")
 
 
+def totals(matters: list, today: date, year: int) -> dict:
+    """In the township and county figures: how many, and what they cost."""
+    return {"completed": len(matters), "completed_cost": sum((c.cost or ZERO for c in matters), ZERO)}
+
+
 KIND = register(Kind("completed", "completed", "办结事项", COMPLETED, "c", ("date",), describe, disclosures,
                      jump="办结", page=page,
-                     kiosk=Kiosk(recent_completed, completed_slide, panel, latest=lambda village, today: latest_of(village.completed, today))))
+                     kiosk=Kiosk(recent_completed, completed_slide, panel, latest=lambda village, today: latest_of(village.completed, today)),
+                     totals=totals, year=totals))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 from dataclasses import dataclass, replace
+from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -380,9 +381,20 @@ def panel(village: Village, today: date) -> Panel:
     return Panel("p-decisions", "决策", tuple(decision_row(village, d, today) for d in village.decisions), empty="暂无决策事项。")
 
 
+# -- in the township and county figures
+
+
+def totals(decisions: list, today: date, year: int) -> dict:
+    return {"decisions": len(decisions), "decision_status": Counter(d.status(today) for d in decisions)}
+
+
+def of_year(decisions: list, today: date, year: int) -> dict:
+    return {**totals(decisions, today, year), "decision_category": Counter(d.category for d in decisions)}
+
+
 KIOSK = Kiosk(current_decisions, decision_slide, panel, latest=lambda village, today: latest_of(village.decisions, today))
 
 
 KIND = register(Kind("decisions", "decision", "决策", DECISION, "d", ("proposal", "date"), describe, disclosures,
                      board=board, page=page, problems=((20, "决策停滞"), (40, "办结未公开结果")), chase=chase,
-                     as_of=as_of, kiosk=KIOSK))
+                     as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year))

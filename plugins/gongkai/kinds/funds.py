@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -217,6 +218,32 @@ def panel(village, today: date) -> Panel:
     return Panel("p-funds", "财务", tables=funds_tables(village, today), empty="暂无财务公开。")
 
 
+# -- in the township and county figures
+
+
+def totals(periods: list, today: date, year: int) -> dict:
+    """How many periods, and the income and expense of the finance year."""
+    of_year = [p for p in periods if p.period and p.period.year == year]
+    return {"fund_periods": len(periods), "income": sum((p.income for p in of_year), ZERO),
+            "expense": sum((p.expense for p in of_year), ZERO)}
+
+
+def by_category(periods: list, today: date, year: int) -> dict:
+    """A year's income and expense by statutory category (Counter: category -> Decimal)."""
+    income, expense = Counter(), Counter()
+    for p in periods:
+        for e in p.entries or []:
+            if e.income is not None:
+                income[e.category] += e.income
+            if e.expense is not None:
+                expense[e.category] += e.expense
+    return {"income": income, "expense": expense}
+
+
+DERIVED = {"income_total": lambda t: sum(t.income.values(), ZERO), "expense_total": lambda t: sum(t.expense.values(), ZERO)}
+
+
 KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
                      board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
-                     kiosk=Kiosk(current, funds_slide, panel)))
+                     kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
+                     in_year=lambda p: p.period.year if p.period else None, derived=DERIVED))

@@ -157,8 +157,22 @@ def panel(village, today: date) -> Panel:
     return Panel("p-pledges", "承诺", tuple(pledge_row(p, today) for p in village.pledges), empty="暂无承诺事项。")
 
 
+# -- in the township and county figures
+
+
+def totals(pledges: list, today: date, year: int) -> dict:
+    return {"pledges": len(pledges), "pledges_kept": sum(p.status == "已兑现" for p in pledges),
+            "pledges_overdue": sum(p.days_overdue(today) > 0 for p in pledges)}
+
+
+def kept_rate(t) -> str:
+    """Kept of pledges made, as 75%; — when none were made."""
+    return f"{round(100 * t.pledges_kept / t.pledges)}%" if t.pledges else "—"
+
+
 KIND = register(Kind("pledges", "pledge", "承诺", PLEDGE, "p", ("made",), describe, disclosures, board=board,
                      # a pledge moves on from 未开始 and 进行中, and its deadline moves, without a correction
                      lifecycle={"status": {"未开始", "进行中"}}, growing=frozenset({"revisions"}),
                      problems=((30, "承诺逾期"),), chase=chase, as_of=as_of,
-                     kiosk=Kiosk(current, pledge_slide, panel, latest=latest_kept)))
+                     kiosk=Kiosk(current, pledge_slide, panel, latest=latest_kept), totals=totals, year=totals,
+                     in_year=lambda p: p.made.year if p.made else None, derived={"kept_rate": kept_rate}))
