@@ -13,9 +13,8 @@ import functools
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import zxingcpp
@@ -28,10 +27,8 @@ except ImportError:  # pragma: no cover
     from markupsafe._native import _escape_inner
 
 from . import address, amendments, attach, charts, compliance, csp, integrity, kinds
-from .kinds.decisions import Decision
 from .kinds.funds import FUND_CATEGORIES
 from .model import County, Tree, Village
-from .capitals import capitals
 from .words import cn_number, daxie, money, wan, yuan, zh_date
 from .rollup import area_totals, area_years, finance_year, village_totals, zero_totals
 from .schema import Record
@@ -286,31 +283,7 @@ def notice_words_css() -> str:
 # -- printed notices (公示) for the board outside the village office --------------------------
 
 
-@dataclass(frozen=True)
-class NoticeLink:
-    """A printable notice of a record: its name in the record page's address (#jueyi), what it discloses."""
-
-    slug: str  # the element's id on the record page; #<slug>-a3 prints it on A3
-    label: str  # 决议公开, 实施结果公开, 财务公开
-    default: bool = False  # what printing the page prints when its address names no notice: the latest
-
-
 NOTICE_SLUGS = ("jueyi", "jieguo", "caiwu")  # static/gongkai.css names each one
-
-
-def notice_links(rec: Record) -> list[NoticeLink]:
-    """The notices a record has: a decision's two disclosures once they exist, every fund period.
-    The last one is what the page prints by default."""
-    if rec.kind == "decisions":
-        out = []
-        if rec.resolution_disclosure is not None:
-            out.append(NoticeLink("jueyi", "决议公开"))
-        if rec.result_disclosure is not None:
-            out.append(NoticeLink("jieguo", "实施结果公开"))
-        return out[:-1] + [replace(out[-1], default=True)] if out else out
-    if rec.kind == "funds":
-        return [NoticeLink("caiwu", "财务公开", default=True)]
-    return []
 
 
 # The words every notice of a kind opens and closes with, and those of its foot: the print
@@ -404,75 +377,20 @@ def qr_img(data: str, alt: str) -> Markup:
                   f'alt="{escape(alt)}" width="{width}" height="{width}">')
 
 
-def _amount(value: Decimal) -> str:
-    return f"{money(value)}（{capitals(value)}）"
+def notice_links(rec: Record) -> list[kinds.NoticeLink]:
+    """The notices a record has (its kind's `notices`); the last one is what its page prints by default."""
+    return kinds.of(rec).notices(rec)
 
 
-def _votes(m) -> str:
-    against = m.against if m.against is not None else 0
-    abstain = m.abstain if m.abstain is not None else 0
-    return f"应到 {m.expected} 人，实到 {m.present} 人，赞成 {m.agree} 票，反对 {against} 票，弃权 {abstain} 票"
-
-
-def _decision_notice(village: Village, rec: Decision, result: bool) -> tuple[str, str, list[tuple[str, str]], object]:
-    """(title, lead, items, disclosure) of a decision's 决议公开 or 实施结果公开 notice."""
-    res = rec.resolution
-    items: list[tuple[str, str]] = []
-    if not result:
-        d = rec.resolution_disclosure
-        title = f"关于{rec.title}的公示"
-        matter = f"本村“{rec.title}”事项（{rec.category}，动议事由：{rec.origin}）"
-        if res is not None:
-            outcome = "决议通过" if res.passed else "未获通过"
-            lead = f"{matter}于{zh_date(res.date)}经{res.body}表决：{_votes(res)}，{outcome}。"
-        else:
-            lead = f"{matter}尚未表决。"
-        if rec.summary:
-            items.append(("主要内容", rec.summary))
-        if rec.budget is not None:
-            items.append(("预算金额", _amount(rec.budget)))
-        if res is not None and res.summary:
-            items.append(("决议情况", res.summary))
-        return title, lead, items, d
-    d = rec.result_disclosure
-    title = f"关于{rec.title}实施结果的公示"
-    when = f"于{zh_date(res.date)}经{res.body}表决通过后" if res is not None and res.passed else ""
-    lead = f"本村“{rec.title}”事项{when}已组织实施。"
-    items.append(("实施结果", d.summary or "—"))
-    if rec.budget is not None:
-        items.append(("预算金额", _amount(rec.budget)))
-    if d.cost is not None:
-        items.append(("实际花费", _amount(d.cost)))
-    for c in village.completed:
-        if c.decision == rec.id:
-            what = f"{c.title}，{zh_date(c.date)}办结"
-            if c.funding:
-                what += f"，资金来源：{c.funding}"
-            items.append(("办结情况", what))
-    return title, lead, items, d
-
-
-def notice(village: Village, rec: Record, link: NoticeLink, ctx: Context) -> Notice:
-    issuer = f"{village.name}村民委员会"
+def notice(village: Village, rec: Record, link: kinds.NoticeLink, ctx: Context) -> Notice:
     address, absolute = public_link(ctx, record_url(village, rec))
-    qr = qr_img(address, "二维码：扫码打开这条记录的网页")
-    if rec.kind == "funds":
-        label = rec.period.label  # a required field: a record without it never reaches rendering
-        first, last = rec.bounds
-        lead = (
-            f"{label}"
-            f"（{zh_date(first)}至{zh_date(last)}）财务收支情况逐项逐笔公示如下。"
-            f"本期收支已经村民主理财小组于{zh_date(rec.reviewed)}审核。"
-        )
-        return Notice(
-            title=f"关于{village.name}{label}财务收支情况的公示", lead=lead, items=(), issuer=issuer, issued=rec.published,
-            start=None, end=None, days=None, where=None, link=address, absolute=absolute, qr=qr,
-        )
-    title, lead, items, d = _decision_notice(village, rec, link.slug == "jieguo")
-    days = (d.end - d.start).days + 1 if d.start and d.end and d.end >= d.start else None
+    text = kinds.of(rec).notice(village, rec, link.slug)
+    d = text.disclosure
+    days = (d.end - d.start).days + 1 if d and d.start and d.end and d.end >= d.start else None
     return Notice(
-        title=title, lead=lead, items=tuple(items), issuer=issuer, issued=d.start, start=d.start, end=d.end,
-        days=days, where=d.where, link=address, absolute=absolute, qr=qr,
+        title=text.title, lead=text.lead, items=tuple(text.items), issuer=f"{village.name}村民委员会", issued=text.issued,
+        start=d and d.start, end=d and d.end, days=days, where=d and d.where, link=address, absolute=absolute,
+        qr=qr_img(address, "二维码：扫码打开这条记录的网页"),
     )
 
 

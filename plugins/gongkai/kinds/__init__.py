@@ -49,6 +49,27 @@ def dated_by(records: list, day: date) -> list:
 
 
 @dataclass(frozen=True)
+class NoticeLink:
+    """A printable notice of a record: its name in the record page's address (#jueyi), what it discloses."""
+
+    slug: str  # the element's id on the record page; #<slug>-a3 prints it on A3
+    label: str  # 决议公开, 实施结果公开, 财务公开
+    default: bool = False  # what printing the page prints when its address names no notice: the latest
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """What a record's printed notice (公示) says, besides the words every notice of its kind has
+    (render.LAW) and what render.notice adds (issuer, QR code, link)."""
+
+    title: str  # 关于…的公示
+    lead: str  # the opening paragraph
+    items: list  # 一、… 二、…: (label, text)
+    issued: date | None  # the date under the issuer
+    disclosure: object | None = None  # its 公示期 and place (start, end, where), if it has one
+
+
+@dataclass(frozen=True)
 class Kiosk:
     """How a kind shows on the touch screens (kiosk.py puts the pages together; kioskkit.py has the parts)."""
 
@@ -93,6 +114,8 @@ class Kind:
     year: Callable[[list, date, int], dict] = lambda records, today, year: {}
     in_year: Callable[[Record], int | None] = lambda rec: rec.date.year if rec.date else None  # the year a record counts in
     derived: dict = field(default_factory=dict)  # {name: figures -> value}: read from the others (a rate)
+    notices: Callable[[Record], list] = lambda rec: []  # its printed notices (NoticeLink), the default last
+    notice: Callable[..., NoticeText] | None = None  # (village, record, a NoticeLink's slug) -> what that notice says
 
     @property
     def model(self) -> type:

@@ -7,13 +7,15 @@ import functools
 from dataclasses import dataclass, replace
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..model import Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Bool, Choice, Count, Date, Field, Id, Money, Spec, Text
+from ..capitals import capitals
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
 from ..words import joined, money, zh_date
-from . import Disclosure, Kind, Kiosk, Problem, register
+from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
 
 if TYPE_CHECKING:
     from ..model import Village
@@ -328,6 +330,68 @@ def _decision_as_of(d: Decision, day: date) -> Decision | None:
     return d
 
 
+# -- its printed notices
+
+
+def notice_links(rec: Decision) -> list[NoticeLink]:
+    """Its two disclosures once they exist; the later is what its page prints by default."""
+    out = []
+    if rec.resolution_disclosure is not None:
+        out.append(NoticeLink("jueyi", "决议公开"))
+    if rec.result_disclosure is not None:
+        out.append(NoticeLink("jieguo", "实施结果公开"))
+    return out[:-1] + [replace(out[-1], default=True)] if out else out
+
+
+def _amount(value: Decimal) -> str:
+    return f"{money(value)}（{capitals(value)}）"
+
+
+def _votes(m) -> str:
+    against = m.against if m.against is not None else 0
+    abstain = m.abstain if m.abstain is not None else 0
+    return f"应到 {m.expected} 人，实到 {m.present} 人，赞成 {m.agree} 票，反对 {against} 票，弃权 {abstain} 票"
+
+
+def notice(village: Village, rec: Decision, slug: str) -> NoticeText:
+    """What a decision's 决议公开 (jueyi) or 实施结果公开 (jieguo) notice says."""
+    result = slug == "jieguo"
+    res = rec.resolution
+    items: list[tuple[str, str]] = []
+    if not result:
+        d = rec.resolution_disclosure
+        title = f"关于{rec.title}的公示"
+        matter = f"本村“{rec.title}”事项（{rec.category}，动议事由：{rec.origin}）"
+        if res is not None:
+            outcome = "决议通过" if res.passed else "未获通过"
+            lead = f"{matter}于{zh_date(res.date)}经{res.body}表决：{_votes(res)}，{outcome}。"
+        else:
+            lead = f"{matter}尚未表决。"
+        if rec.summary:
+            items.append(("主要内容", rec.summary))
+        if rec.budget is not None:
+            items.append(("预算金额", _amount(rec.budget)))
+        if res is not None and res.summary:
+            items.append(("决议情况", res.summary))
+        return NoticeText(title, lead, items, d.start, d)
+    d = rec.result_disclosure
+    title = f"关于{rec.title}实施结果的公示"
+    when = f"于{zh_date(res.date)}经{res.body}表决通过后" if res is not None and res.passed else ""
+    lead = f"本村“{rec.title}”事项{when}已组织实施。"
+    items.append(("实施结果", d.summary or "—"))
+    if rec.budget is not None:
+        items.append(("预算金额", _amount(rec.budget)))
+    if d.cost is not None:
+        items.append(("实际花费", _amount(d.cost)))
+    for c in village.completed:
+        if c.decision == rec.id:
+            what = f"{c.title}，{zh_date(c.date)}办结"
+            if c.funding:
+                what += f"，资金来源：{c.funding}"
+            items.append(("办结情况", what))
+    return NoticeText(title, lead, items, d.start, d)
+
+
 # -- on the touch screens
 
 
@@ -397,4 +461,5 @@ KIOSK = Kiosk(current_decisions, decision_slide, panel, latest=lambda village, t
 
 KIND = register(Kind("decisions", "decision", "决策", DECISION, "d", ("proposal", "date"), describe, disclosures,
                      board=board, page=page, problems=((20, "决策停滞"), (40, "办结未公开结果")), chase=chase,
-                     as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year))
+                     as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year,
+                     notices=notice_links, notice=notice))

@@ -13,7 +13,7 @@ from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, M
 from .. import charts
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
 from ..words import money, wan, yuan, zh_date
-from . import Disclosure, Kind, Kiosk, Problem, register
+from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
 
 FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
 
@@ -175,6 +175,21 @@ def fund_years(village) -> list[FundYear]:
     ]
 
 
+# -- its printed notice
+
+
+def notice(village, rec: FundPeriod, slug: str) -> NoticeText:
+    """A fund period's 财务公开: the period, its review, then its ledger (the template lays it out)."""
+    label = rec.period.label  # a required field: a record without it never reaches rendering
+    first, last = rec.bounds
+    lead = (
+        f"{label}"
+        f"（{zh_date(first)}至{zh_date(last)}）财务收支情况逐项逐笔公示如下。"
+        f"本期收支已经村民主理财小组于{zh_date(rec.reviewed)}审核。"
+    )
+    return NoticeText(f"关于{village.name}{label}财务收支情况的公示", lead, [], rec.published)
+
+
 # -- on the touch screens
 
 
@@ -246,4 +261,5 @@ DERIVED = {"income_total": lambda t: sum(t.income.values(), ZERO), "expense_tota
 KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
                      board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
                      kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
-                     in_year=lambda p: p.period.year if p.period else None, derived=DERIVED))
+                     in_year=lambda p: p.period.year if p.period else None, derived=DERIVED,
+                     notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice))
