@@ -1,4 +1,4 @@
-"""The clerk's guide, in Markdown walked from the code: each file kind's field table (from schema.py)
+"""The clerk's guide, in Markdown walked from the code: each file kind's field table (from schema.py and kinds/)
 and the page of every diagnostic code with a wrong and a fixed example (diagnostics.py, examples.py).
 The hand-written pages ask for them by marker (`<!-- gongkai:fields village -->`, the MkDocs adapter);
 the JSON Schemas, `gongkai new` and the open data's column list describe a value the same way.

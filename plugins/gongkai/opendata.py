@@ -1,6 +1,6 @@
 """Open data: every record kind as CSV and JSON, for each village, township, county and the whole site.
 
-The columns are walked from schema.py (never a field list of their own): the English name of a
+The columns are walked from the kinds' specs (kinds/; never a field list of their own): the English name of a
 column is the field's key (nested ones joined by dots, `resolution.agree`), its Chinese title the
 field's label (`决议·赞成`). Every row starts with where the record is (county, township and
 village codes and names). A fund period's ledger gets a table of its own, one row per entry.

@@ -1,6 +1,6 @@
 """`gongkai new`: append a blank record, with the next free id and a Chinese comment on every field.
 
-The record is written by walking its Spec in schema.py (never a field list of its own):
+The record is written by walking its kind's Spec (kinds/; never a field list of its own):
 every field on its own line, followed by `# 标签（必填）：怎么写；帮助`. Required fields are
 left empty so that `gongkai check` points at each one (GK202) until the clerk fills it in;
 optional fields are left empty too (an empty value is a missing value); optional groups

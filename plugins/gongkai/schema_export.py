@@ -1,4 +1,4 @@
-"""The JSON Schema of every data file, made by walking the specs in schema.py.
+"""The JSON Schema of every data file, made by walking the specs in schema.py and kinds/.
 
 The schemas are committed in content/schema/ and published with the site at
 /schema/<name>.schema.json. Every data file names its schema on its second line
