@@ -37,8 +37,12 @@ def board(village, ctx) -> dict:
     return {"notes": sorted(village.notes, key=lambda n: n.date, reverse=True)}
 
 
+def totals(notes: list, today, year) -> dict:
+    return {"notes": len(notes)}
+
+
 NOTE_KIND = kinds.Kind("notes", "note", "公告", NOTE, "n", ("date",), describe, disclosures, board=board,
-                       templates=Path(__file__).parent / "notekind_templates")
+                       totals=totals, year=totals, templates=Path(__file__).parent / "notekind_templates")
 
 NOTES = """\
 - id: n-2026-01

@@ -1,6 +1,7 @@
 """One home per record kind: a kind registered in kinds/ is read, checked, written by `gongkai new`,
-described by its JSON Schema, shown on the board and a page of its own, found by the search,
-announced in the feeds and published as open data, with no other module naming it. The four kinds
+described by its JSON Schema, shown on the board and a page of its own, counted on the township and
+county pages, found by the search, announced in the feeds and published as open data, with no
+other module naming it. The four kinds
 are registered the same way, in the board's order."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import mkdocs_build
+from htmltext import text
 from gongkai import feeds, kinds, render, scaffold, search
 from gongkai.check import check_tree
 from gongkai.examples import VILLAGE_DIR, write_tree
@@ -129,6 +131,13 @@ def test_a_site_is_built_with_a_registered_kind(tmp_path):
     assert '<a class="gk-title" href="n-2026-01.html">冬季防火公告</a>' in section[:section.index("</section>")]
     page = (site / VILLAGE_DIR / "n-2026-01.html").read_text(encoding="utf-8")
     assert "<h1>冬季防火公告</h1>" in page and "村里禁止焚烧秸秆" in page and "2026年11月18日" in page
+
+    # the township's and county's figures: its sentence, its column, its line of each year
+    township = text((site / VILLAGE_DIR).parent.joinpath("index.html").read_text(encoding="utf-8"))
+    assert "办结事项 1 项、共 " in township and "，公告 1 条。" in township  # after the four kinds
+    assert "2026年：决策 " in township and "，公告 1 条" in township.split("2026年：", 1)[1]
+    county = (site / VILLAGE_DIR).parents[1].joinpath("index.html").read_text(encoding="utf-8")
+    assert '<th scope="col">公告</th>' in county and '<td data-label="公告">1</td>' in county
 
     _, lines = read_index(site)
     (line,) = [line for path, line in lines.items() if path.endswith("/n-2026-01.html")]

@@ -381,7 +381,8 @@ def test_area_page_totals_equal_the_sums_of_the_package(sample_site):
             rel = area.relative_to(DATA)
             page = text((sample_site / rel / "index.html").read_text(encoding="utf-8"))
             year, income, expense, cost, done = _sums(rows_of(key, code))
-            assert f"办结事项 {done} 项、共 {words.wan(cost)}；{year} 年收入 {words.wan(income)}，支出 {words.wan(expense)}。" in page, rel
+            assert f"{year} 年收入 {words.wan(income)}，支出 {words.wan(expense)}，" in page, rel
+            assert f"办结事项 {done} 项、共 {words.wan(cost)}。" in page, rel
             for part in sorted(p for p in area.iterdir() if p.is_dir()):  # each row of the table: a township or village
                 name_file = next(part.glob("*.yml"))
                 part_key = "township_code" if name_file.name == "township.yml" else "village_code"

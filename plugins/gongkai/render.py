@@ -26,8 +26,7 @@ try:  # what markupsafe.escape calls: its C escape, else its Python one (markups
 except ImportError:  # pragma: no cover
     from markupsafe._native import _escape_inner
 
-from . import address, amendments, attach, charts, compliance, csp, integrity, kinds
-from .kinds.funds import FUND_CATEGORIES
+from . import address, amendments, attach, compliance, csp, integrity, kinds
 from .model import County, Tree, Village
 from .words import cn_number, daxie, money, wan, yuan, zh_date
 from .rollup import area_totals, area_years, finance_year, village_totals, zero_totals
@@ -426,22 +425,26 @@ def area_fragment(area, ctx: Context) -> str:
     ]
     return _fragment(
         "area.html", ctx, area=area, is_county=is_county, rows=rows, up=base_of(area.url),
-        totals=area_totals(area, ctx.today, year), year=year,
-        years=[(t, _category_chart(area.name, t)) for t in area_years(area.villages, ctx.today)],
-        categories=FUND_CATEGORIES,
+        totals=area_totals(area, ctx.today, year), year=year, areas=_areas(),
+        years=_years(area.name, area_years(area.villages, ctx.today)),
     )
 
 
-def _category_chart(name: str, t) -> Markup | None:
-    """Income and expense of one year by statutory fund category (八类), as inline SVG."""
-    categories = [c for c in FUND_CATEGORIES if t.income[c] or t.expense[c]]
-    if not categories:
-        return None
-    return charts.bar_chart(
-        f"gk-categories-{t.year}", f"{name}{t.year}年各类收入和支出", categories,
-        [charts.Series("收入", [t.income[c] for c in categories]), charts.Series("支出", [t.expense[c] for c in categories])],
-        fmt=wan,
-    )
+def _areas() -> list:
+    """(kind, its area_<folder>.html as a module of macros) of each kind shown on the township,
+    county and portal pages; a kind without that template is not."""
+    out = []
+    for kind in kinds.KINDS:
+        try:
+            out.append((kind, _env.get_template(f"area_{kind.folder}.html").module))
+        except TemplateNotFound:
+            pass
+    return out
+
+
+def _years(name: str, years: list) -> list:
+    """(figures of a year, {kind folder: what its 历年汇总 shows besides them}) of each year."""
+    return [(t, {kind.folder: kind.area_year(name, t) for kind in kinds.KINDS}) for t in years]
 
 
 PORTAL_URL = "gedi/"  # 各地: the page over all counties, when there is more than one
@@ -455,10 +458,8 @@ def portal_fragment(ctx: Context) -> str:
     total = zero_totals()
     for _, t in rows:
         total += t
-    return _fragment(
-        "portal.html", ctx, rows=rows, totals=total, year=year, categories=FUND_CATEGORIES,
-        years=[(t, _category_chart("全部县", t)) for t in area_years(villages, ctx.today)],
-    )
+    return _fragment("portal.html", ctx, rows=rows, totals=total, year=year, areas=_areas(),
+                     years=_years("全部县", area_years(villages, ctx.today)))
 
 
 

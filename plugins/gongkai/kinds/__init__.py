@@ -114,6 +114,9 @@ class Kind:
     year: Callable[[list, date, int], dict] = lambda records, today, year: {}
     in_year: Callable[[Record], int | None] = lambda rec: rec.date.year if rec.date else None  # the year a record counts in
     derived: dict = field(default_factory=dict)  # {name: figures -> value}: read from the others (a rate)
+    # (an area's name, its figures of a year) -> what the kind's part of the area's 历年汇总 shows besides them
+    # (templates/area_<folder>.html: its sentence, columns, year summary and tables)
+    area_year: Callable[[str, dict], dict] = lambda name, t: {}
     notices: Callable[[Record], list] = lambda rec: []  # its printed notices (NoticeLink), the default last
     notice: Callable[..., NoticeText] | None = None  # (village, record, a NoticeLink's slug) -> what that notice says
 

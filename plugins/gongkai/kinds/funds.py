@@ -255,11 +255,22 @@ def by_category(periods: list, today: date, year: int) -> dict:
     return {"income": income, "expense": expense}
 
 
+def area_year(name: str, t) -> dict:
+    """A year's income and expense by statutory category (八类), as inline SVG, and the categories."""
+    categories = [c for c in FUND_CATEGORIES if t.income[c] or t.expense[c]]
+    chart = charts.bar_chart(
+        f"gk-categories-{t.year}", f"{name}{t.year}年各类收入和支出", categories,
+        [charts.Series("收入", [t.income[c] for c in categories]), charts.Series("支出", [t.expense[c] for c in categories])],
+        fmt=wan,
+    ) if categories else None
+    return {"chart": chart, "categories": FUND_CATEGORIES}
+
+
 DERIVED = {"income_total": lambda t: sum(t.income.values(), ZERO), "expense_total": lambda t: sum(t.expense.values(), ZERO)}
 
 
 KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
                      board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
                      kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
-                     in_year=lambda p: p.period.year if p.period else None, derived=DERIVED,
+                     in_year=lambda p: p.period.year if p.period else None, derived=DERIVED, area_year=area_year,
                      notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice))
