@@ -192,3 +192,10 @@ def format_github(diags: list[Diagnostic]) -> str:
         msg = f"{d.code} {d.message}（{d.hint}）".replace("%", "%25").replace("\n", "%0A")
         out.append(f"::{level} file={display_path(d.path)},line={d.line},col={d.col}::{msg}")
     return "\n".join(out)
+
+
+def at(rec, key: str | None, code: str, message: str, severity: str = "") -> Diagnostic:
+    """A diagnostic at a record's field `key` (its line and column), or at the record when key is None."""
+    if key:
+        return Diagnostic(rec.path, rec.line_of(key), rec.col_of(key), code, message, severity)
+    return Diagnostic(rec.path, rec.line, 1, code, message, severity)

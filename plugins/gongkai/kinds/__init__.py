@@ -100,6 +100,8 @@ class Kind:
     lifecycle: dict = field(default_factory=dict)
     growing: frozenset = frozenset()  # its lists whose new items are progress, not corrections
     templates: Path | None = None  # the folder of its templates; None: the package's templates/
+    # village -> diagnostics: its rules across fields and records (rules.py runs them, after ids and years)
+    rules: Callable[..., Iterable] = lambda village: ()
     # 督查: the problems its records can have, each with its place among the 督查 page's columns
     problems: tuple[tuple[int, str], ...] = ()
     # (village, build date) -> its records' problems (Problem), in the order the village's page lists them

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from ..model import ZERO, Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Date, Field, Id, Money, Spec, Text
+from ..diagnostics import Diagnostic, at
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
 from ..words import joined, money, zh_date
 from . import Disclosure, Kind, Kiosk, register
@@ -26,6 +28,22 @@ COMPLETED = Spec("completed", "办结事项", [
 @binds(COMPLETED)
 class CompletedMatter(Record):
     pass
+
+
+def check(village) -> Iterator[Diagnostic]:
+    """The decision a matter carried out exists, passed, and was decided before the matter was done."""
+    decisions = {d.id: d for d in village.decisions}
+    for c in village.completed:
+        if not c.decision:
+            continue
+        d = decisions.get(c.decision)
+        if d is None:
+            if "decisions" not in village.unreadable:  # else the decision may be in the file to be put right first
+                yield at(c, "decision", "GK601", f"本村没有编号为 {c.decision} 的决策")
+        elif not d.passed:
+            yield at(c, "decision", "GK603", f"决策 {d.id} 还没有经第 4 步决议通过")
+        elif c.date and d.resolution.date and c.date < d.resolution.date:
+            yield at(c, "date", "GK602", f"办结日期 {c.date} 早于决策 {d.id} 的决议日期 {d.resolution.date}")
 
 
 def describe(rec: CompletedMatter, today: date) -> tuple[str, str]:
@@ -77,4 +95,4 @@ def totals(matters: list, today: date, year: int) -> dict:
 KIND = register(Kind("completed", "completed", "办结事项", COMPLETED, "c", ("date",), describe, disclosures,
                      jump="办结", page=page,
                      kiosk=Kiosk(recent_completed, completed_slide, panel, latest=lambda village, today: latest_of(village.completed, today)),
-                     totals=totals, year=totals))
+                     totals=totals, year=totals, rules=check))

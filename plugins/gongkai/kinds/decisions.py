@@ -6,6 +6,7 @@ import copy
 import functools
 from dataclasses import dataclass, replace
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..model import Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Bool, Choice, Count, Date, Field, Id, Money, Spec, Text
 from ..capitals import capitals
+from ..diagnostics import Diagnostic, at
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
 from ..words import joined, money, zh_date
 from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
@@ -265,6 +267,81 @@ class Decision(Record):
         return "实施中"
 
 
+# -- its rules
+
+
+def check(village: Village) -> Iterator[Diagnostic]:
+    """Its rules (rules.py runs them): category, the six steps in order, votes, quorums and days."""
+    county = village.county
+    for d in village.decisions:
+        yield from _check_decision(d, village, county.matter_categories, county.min_disclosure_days)
+
+
+def _check_decision(d: Decision, village: Village, categories, min_days: int) -> Iterator[Diagnostic]:
+    if d.category and d.category not in categories:
+        yield at(d, "category", "GK208", f"事项类别“{d.category}”不在法定类别和本县类别中，可选：{'、'.join(categories)}")
+    merged = bool(d.proposal and d.proposal.merged_consultation)
+    if merged and not village.one_person_both_posts:
+        yield at(d.proposal, "merged_consultation", "GK305", f"{village.name}不是一肩挑的村，提议和商议不能合并")
+    present = [s for s in d.steps if s.record is not None]
+    # every present step needs the steps before it: a missing step is reported once, at the
+    # first step written after it
+    missing = []
+    for step in d.steps:
+        if step.record is None:
+            if not (step.key == "consultation" and merged):
+                missing.append(f"第 {step.number} 步“{step.label}”")
+        elif missing:
+            yield at(d, step.key, "GK301", f"缺少{'和'.join(missing)}：后面的第 {step.number} 步“{step.label}”已经写了")
+            missing = []
+    # dates never go backwards along the steps
+    chain = [("三方议事", d.three_party, "date")] + [
+        (s.label, s.record, "start" if s.number >= 5 else "date") for s in d.steps
+    ]
+    last_label, last_date = None, None
+    for label, rec, key in chain:
+        when = getattr(rec, key, None) if rec is not None else None
+        if when is None:
+            continue
+        if last_date and when < last_date:
+            yield at(rec, key, "GK302", f"“{label}”的日期 {when} 早于“{last_label}”的 {last_date}")
+        last_label, last_date = label, when
+    for step in present:
+        rec = step.record
+        if step.number <= 4:
+            yield from _check_votes(rec, step.label)
+            yield from _check_quorum(d, step, village)
+        elif rec.start and rec.end:
+            if rec.end < rec.start:
+                yield at(rec, "end", "GK304", f"“{step.label}”的结束日期 {rec.end} 早于开始日期 {rec.start}")
+            elif step.number == 5 and (rec.end - rec.start).days + 1 < min_days:
+                days = (rec.end - rec.start).days + 1
+                yield at(rec, "end", "GK304", f"决议公开只有 {days} 天，本县规定至少 {min_days} 天")
+
+
+def _check_quorum(d: Decision, step, village: Village) -> Iterator[Diagnostic]:
+    m = step.record
+    if not m.quorum_met(step.key):
+        need = "过半数" if getattr(m, "body", None) == "村民会议" else "三分之二以上"
+        yield at(m, "present", "GK306", f"“{step.label}”应到 {m.expected} 人、实到 {m.present} 人，不足{need}")
+    later = [s for s in d.steps if s.number > step.number and s.record is not None]
+    if m.agree is not None and not m.passed and later:
+        base = f"实到 {m.present} 人" if m.by_those_present else f"应到 {m.expected} 人"
+        yield at(m, "agree", "GK307", f"“{step.label}”赞成 {m.agree} 票，未超过{base}的半数，却进行了“{later[0].label}”")
+    mismatch = village.expected_mismatch(step.key, m)
+    if mismatch:
+        count, what = mismatch
+        yield at(m, "expected", "GK308", f"“{step.label}”应到 {m.expected} 人，与 village.yml 中的{what} {count} 不一致")
+
+
+def _check_votes(m: Record, label: str) -> Iterator[Diagnostic]:
+    if m.present is not None and m.expected is not None and m.present > m.expected:
+        yield at(m, "present", "GK303", f"“{label}”实到 {m.present} 人，超过应到 {m.expected} 人")
+    votes = [v for v in (m.agree, m.against, m.abstain) if v is not None]
+    if m.present is not None and sum(votes) > m.present:
+        yield at(m, "agree", "GK303", f"“{label}”赞成、反对、弃权共 {sum(votes)} 票，超过实到 {m.present} 人")
+
+
 def describe(rec: Decision, today: date) -> tuple[str, str]:
     result = rec.result_disclosure.summary if rec.result_disclosure else None
     return rec.title, joined("决策", rec.category, rec.status(today), rec.summary, result)
@@ -462,4 +539,4 @@ KIOSK = Kiosk(current_decisions, decision_slide, panel, latest=lambda village, t
 KIND = register(Kind("decisions", "decision", "决策", DECISION, "d", ("proposal", "date"), describe, disclosures,
                      board=board, page=page, problems=((20, "决策停滞"), (40, "办结未公开结果")), chase=chase,
                      as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year,
-                     notices=notice_links, notice=notice))
+                     notices=notice_links, notice=notice, rules=check))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from decimal import Decimal
 from ..model import ZERO, Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Money, Period, Spec, Text
 from .. import charts
+from ..diagnostics import Diagnostic, at, display_path
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
 from ..words import money, wan, yuan, zh_date
 from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
@@ -88,6 +90,67 @@ class FundPeriod(Record):
                 sums[e.category][0] += e.income or ZERO
                 sums[e.category][1] += e.expense or ZERO
         return [(c, i, x) for c, (i, x) in sums.items() if i or x]
+
+
+# -- its rules
+
+
+def check(village) -> Iterator[Diagnostic]:
+    """Its rules (rules.py runs them): one period once, in sequence, balances carried, vouchers, dates."""
+    periods: dict[str, FundPeriod] = {}
+    for p in village.funds:
+        if p.period in periods:
+            yield at(p, "period", "GK406", f"期间 {p.period} 已在 {display_path(periods[p.period].path)} 写过")
+        elif p.period:
+            periods[p.period] = p
+        yield from _check_period(p)
+    monthly = bool(village.high_volume)
+    for p in periods.values():
+        if p.period.monthly != monthly:
+            want = "按月（如 2024-03）" if monthly else "按季度（如 2024-Q1）"
+            yield at(p, "period", "GK408", f"{village.name}{want}公开财务，这里写的是 {p.period}")
+    chain = sorted((p for p in periods.values() if p.period.monthly == monthly), key=lambda p: p.bounds)
+    for before, after in zip(chain, chain[1:]):
+        gap_start = before.bounds[1] + timedelta(days=1)
+        if after.bounds[0] != gap_start:
+            yield at(after, "period", "GK407", f"{before.period} 之后直接是 {after.period}，中间 {gap_start} 起的期间没有公开")
+        elif not (before.broken or after.broken) and after.opening_balance != before.closing_balance:
+            yield at(after, "opening_balance", "GK402", f"{after.period} 期初 {after.opening_balance} 元，上期 {before.period} 期末是 {before.closing_balance} 元")
+    yield from _check_vouchers(village.funds)
+    grace = village.county.funds_grace_days
+    for p in periods.values():
+        end = p.bounds[1]
+        if p.reviewed and p.reviewed <= end:
+            yield at(p, "reviewed", "GK410", f"审核日期 {p.reviewed} 在本期结束（{end}）之前")
+        elif p.reviewed and p.published and p.reviewed > p.published:
+            yield at(p, "reviewed", "GK410", f"审核日期 {p.reviewed} 晚于公开日期 {p.published}")
+        if p.published and (p.published - end).days > grace:
+            yield at(p, "published", "GK411", f"{p.period} 于 {p.published} 公开，比本期结束晚 {(p.published - end).days} 天，超过规定的 {grace} 天")
+
+
+def _check_vouchers(funds: list[FundPeriod]) -> Iterator[Diagnostic]:
+    seen: dict[tuple[int, str], object] = {}
+    for p in sorted(funds, key=lambda p: (p.path, p.line)):
+        for e in p.entries or []:
+            if not e.voucher or not e.date:
+                continue
+            first = seen.setdefault((e.date.year, e.voucher), e)
+            if first is not e:
+                yield at(e, "voucher", "GK409", f"凭证号 {e.voucher} 在 {e.date.year} 年已用过（{display_path(first.path)} 第 {first.line_of('voucher')} 行）")
+
+
+def _check_period(p: FundPeriod) -> Iterator[Diagnostic]:
+    bounds = p.bounds
+    for e in p.entries or []:
+        if (e.income is None) == (e.expense is None):
+            yield at(e, None, "GK405", f"明细“{e.summary}”要么填收入，要么填支出，不能{'都填' if e.income is not None else '都不填'}")
+        if bounds and e.date and not bounds[0] <= e.date <= bounds[1]:
+            yield at(e, "date", "GK403", f"明细日期 {e.date} 不在 {p.period}（{bounds[0]} 至 {bounds[1]}）内")
+    if p.broken or any(e.broken for e in p.entries or []):
+        return
+    expected = p.opening_balance + p.income - p.expense
+    if expected != p.closing_balance:
+        yield at(p, "closing_balance", "GK401", f"期初 {p.opening_balance} + 收入 {p.income} - 支出 {p.expense} = {expected} 元，但期末写的是 {p.closing_balance} 元")
 
 
 def describe(rec: FundPeriod, today: date) -> tuple[str, str]:
@@ -273,4 +336,4 @@ KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, d
                      board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
                      kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
                      in_year=lambda p: p.period.year if p.period else None, derived=DERIVED, area_year=area_year,
-                     notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice))
+                     notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice, rules=check))

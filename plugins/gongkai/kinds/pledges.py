@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import date
 
 from ..model import Record, binds
 from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Spec, Text
+from ..diagnostics import Diagnostic, at
 from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
 from ..words import joined, zh_date
 from . import Disclosure, Kind, Kiosk, Problem, register
@@ -61,6 +63,30 @@ class Pledge(Record):
         if self.status == "已兑现" or self.current_deadline is None:
             return 0
         return max(0, (today - self.current_deadline).days)
+
+
+# -- its rules
+
+
+def check(village) -> Iterator[Diagnostic]:
+    for p in village.pledges:
+        yield from _check_pledge(p)
+
+
+def _check_pledge(p: Pledge) -> Iterator[Diagnostic]:
+    if p.made and p.deadline and p.deadline < p.made:
+        yield at(p, "deadline", "GK501", f"期限 {p.deadline} 早于承诺日期 {p.made}")
+    if p.made and p.kept_on and p.kept_on < p.made:
+        yield at(p, "kept_on", "GK503", f"兑现日期 {p.kept_on} 早于承诺日期 {p.made}")
+    last = p.made
+    for r in p.revisions or []:
+        if last and r.date and r.date < last:
+            yield at(r, "date", "GK503", f"期限调整日期 {r.date} 早于 {last}（承诺日期或上一次调整）")
+        last = r.date or last
+    if p.status == "已兑现":
+        missing = [label for key, label in (("kept_on", "兑现日期"), ("evidence", "兑现佐证")) if not getattr(p, key)]
+        if missing:
+            yield at(p, "status", "GK502", f"承诺 {p.id} 标为已兑现，但没有{'和'.join(missing)}")
 
 
 def describe(rec: Pledge, today: date) -> tuple[str, str]:
@@ -175,4 +201,4 @@ KIND = register(Kind("pledges", "pledge", "承诺", PLEDGE, "p", ("made",), desc
                      lifecycle={"status": {"未开始", "进行中"}}, growing=frozenset({"revisions"}),
                      problems=((30, "承诺逾期"),), chase=chase, as_of=as_of,
                      kiosk=Kiosk(current, pledge_slide, panel, latest=latest_kept), totals=totals, year=totals,
-                     in_year=lambda p: p.made.year if p.made else None, derived={"kept_rate": kept_rate}))
+                     in_year=lambda p: p.made.year if p.made else None, derived={"kept_rate": kept_rate}, rules=check))
