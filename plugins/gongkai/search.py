@@ -27,6 +27,7 @@ from pathlib import Path
 from . import amendments, integrity, kinds, render
 from .model import Tree, Village
 from .schema import Record
+from .words import joined
 
 PAGE_URL = "search/"
 INDEX = "search/index.json"
@@ -62,10 +63,6 @@ def _describe(village: Village, rec: Record, today) -> tuple[str, str]:
     return title, _cut(text, TEXT_CHARS - len(f"{village.name} · "))
 
 
-def _join(*parts: str | None) -> str:
-    return " · ".join(p for p in parts if p)
-
-
 def _cut(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
@@ -80,7 +77,7 @@ def places(tree: Tree) -> list[list[str]]:
             out.append([township.url, township.name, county.name])
         for village in county.villages:
             where = f"{village.county.name} {village.township.name} · 村务公开栏"
-            out.append([village.url, village.name, _cut(_join(where, village.introduction), TEXT_CHARS)])
+            out.append([village.url, village.name, _cut(joined(where, village.introduction), TEXT_CHARS)])
     return out
 
 

@@ -80,7 +80,7 @@ def completed_slide(village, c: CompletedMatter, today: date) -> Slide:
 
 def completed_row(c: CompletedMatter) -> Row:
     meta = (f"{zh_date(c.date)}办结", f"花费 {money(c.cost)}" if c.cost is not None else "", c.funding or "")
-    return Row(c.title, "已办结", False, " · ".join(x for x in meta if x))
+    return Row(c.title, "已办结", False, joined(*meta))
 
 
 def panel(village, today: date) -> Panel:

@@ -515,7 +515,7 @@ def decision_slide(village: Village, d: Decision, today: date) -> Slide:
 def decision_row(village: Village, d: Decision, today: date) -> Row:
     flags = d.timeline(village, today).flags
     meta = (d.category, f"提议于{zh_date(d.date)}", votes(d.resolution) if d.resolution else "", d.progress(today), "，".join(flags))
-    return Row(d.title, d.status(today), bool(flags), " · ".join(x for x in meta if x))
+    return Row(d.title, d.status(today), bool(flags), joined(*meta))
 
 
 def panel(village: Village, today: date) -> Panel:
