@@ -37,7 +37,7 @@ def board(village, ctx) -> dict:
     return {"notes": sorted(village.notes, key=lambda n: n.date, reverse=True)}
 
 
-def totals(notes: list, today, year) -> dict:
+def totals(notes: list, today, year, county=None) -> dict:
     return {"notes": len(notes)}
 
 

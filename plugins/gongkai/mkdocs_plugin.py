@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import address, feeds, guide, kiosk, opendata, produce, render, search, shard, sitebuild
+from . import address, feeds, guide, kinds, kiosk, opendata, produce, render, search, shard, sitebuild
 from .check import Result, check_tree
 from .config import build_date, site_url
 from .diagnostics import display_path
@@ -72,6 +72,28 @@ class GongkaiConfig(base.Config):
     # over the counties (county.yml and township.yml only). GONGKAI_ONLY / GONGKAI_PORTAL=1 win (shard.py).
     only = c.Type(str, default="")
     portal = c.Type(bool, default=False)
+
+
+def kind_guides(nav: list, pages: set[str]) -> list:
+    """The nav with each record kind's guide page (guide/<folder>.md, when there is one) that it does
+    not list put in after the guide page of the kind before it: a kind added needs no edit of mkdocs.yml."""
+    def find(items, page):  # (the list holding page, its index) anywhere in the nav
+        for i, item in enumerate(items):
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if value == page:
+                return items, i
+            if isinstance(value, list) and (hit := find(value, page)):
+                return hit
+        return None
+
+    before = None
+    for kind in kinds.KINDS:
+        page = f"guide/{kind.folder}.md"
+        if page in pages and not find(nav, page) and before and (hit := find(nav, before)):
+            items, i = hit
+            items.insert(i + 1, {kind.label: page})
+        before = page if page in pages else before
+    return nav
 
 
 class GongkaiPlugin(BasePlugin[GongkaiConfig]):
@@ -294,7 +316,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not nav:
             pages = [f.src_uri for f in files.documentation_pages() if not f.generated_by]
             nav = sorted(pages, key=lambda p: (p != "index.md", p))
-        nav = list(nav)
+        nav = kind_guides(list(nav), {f.src_uri for f in files.documentation_pages()})
         nav.insert(1 if nav else 0, section)
         return nav
 

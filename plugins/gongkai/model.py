@@ -129,22 +129,23 @@ class County(Record):
     def url(self) -> str:
         return "" if self.is_root else f"{self.slug}/"
 
-    def _rule(self, key: str, default: int) -> int:
+    def rule(self, key: str, default: int) -> int:
+        """A number the county sets in county.yml's rules (a kind may add one: kinds.Kind.county_rules), or its default."""
         value = getattr(self.rules, key, None) if self.rules else None
         return default if value is None else value
 
     @property
     def min_disclosure_days(self) -> int:
-        return self._rule("min_disclosure_days", 7)
+        return self.rule("min_disclosure_days", 7)
 
     @property
     def funds_grace_days(self) -> int:
-        return self._rule("funds_grace_days", 15)
+        return self.rule("funds_grace_days", 15)
 
     @property
     def max_step_days(self) -> int:
         """The longest a decision may wait between two steps before the board marks it late."""
-        return self._rule("max_step_days", 30)
+        return self.rule("max_step_days", 30)
 
     @property
     def matter_categories(self) -> tuple[str, ...]:

@@ -111,7 +111,14 @@ def _package_url(county) -> str:
     return package_url(county)
 
 
+def _data_tables(village: bool = False) -> tuple:
+    from .opendata import tables, village_tables
+
+    return village_tables() if village else tables()
+
+
 _env.globals["package_url"] = _package_url
+_env.globals["data_tables"] = _data_tables  # the open data's CSV files (village=True: a village's own), one a record kind
 _env.globals["csp"] = Markup(csp.lean_policy())  # the lean pages' Content-Security-Policy: no script at all
 
 
@@ -425,7 +432,7 @@ def area_fragment(area, ctx: Context) -> str:
     ]
     return _fragment(
         "area.html", ctx, area=area, is_county=is_county, rows=rows, up=base_of(area.url),
-        totals=area_totals(area, ctx.today, year), year=year, areas=_areas(),
+        totals=area_totals(area, ctx.today, year), year=year, areas=_areas(), checks=kinds.problem_kinds(),
         years=_years(area.name, area_years(area.villages, ctx.today)),
     )
 
@@ -475,8 +482,7 @@ def dashboard_fragment(area, ctx: Context) -> str:
         summary = []
     summary.append(line("合计", None, reports))
     county = area if is_county else area.county
-    rules = (f"本县规定：财务每期结束后 {county.funds_grace_days} 天内公开；"
-             f"四议两公开两个步骤之间不超过 {county.max_step_days} 天。")
+    rules = kinds.rules_said(county)
     prefix = "../" * (area.url.count("/") + 1)
     townships = area.townships if is_county else [area]
     docs: dict[str, list] = {}  # the 督办单 each village was issued, with where each stands

@@ -39,7 +39,7 @@ def zero_totals() -> Figures:
     """An area's figures before any village is added: every kind's, of no records."""
     out = Figures(villages=0)
     for kind in kinds.KINDS:
-        out.update(kind.totals([], None, None))
+        out.update(kind.totals([], None, None, None))
     return out
 
 
@@ -51,7 +51,7 @@ def village_totals(village: Village, today: date, year: int) -> Figures:
 def _village_totals(village: Village, today: date, year: int) -> Figures:
     t = Figures(villages=1)
     for kind in kinds.KINDS:
-        t.update(kind.totals(getattr(village, kind.folder), today, year))
+        t.update(kind.totals(getattr(village, kind.folder), today, year, village.county))
     return t
 
 
@@ -75,7 +75,7 @@ def zero_year(year: int) -> Figures:
     """What a township or county page shows for one year, before any village is added."""
     out = Figures(year=year)
     for kind in kinds.KINDS:
-        out.update(kind.year([], None, year))
+        out.update(kind.year([], None, year, None))
     return out
 
 
@@ -92,7 +92,7 @@ def _village_years(village: Village, today: date) -> dict[int, Figures]:
     for y in found:
         t = Figures(year=y)
         for kind in kinds.KINDS:
-            t.update(kind.year([r for r in getattr(village, kind.folder) if kind.in_year(r) == y], today, y))
+            t.update(kind.year([r for r in getattr(village, kind.folder) if kind.in_year(r) == y], today, y, village.county))
         years[y] = t
     return years
 

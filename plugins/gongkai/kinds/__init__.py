@@ -11,11 +11,12 @@ that a module which imported it sees a kind registered later (a test's temporary
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .. import diagnostics, examples, schema
 from ..schema import Record, Spec
 
 
@@ -109,11 +110,12 @@ class Kind:
     # (its records, a day) -> the records as they stood that day: a 督办单 lists what was late the day it was issued
     as_of: Callable[[list, date], list] = dated_by
     kiosk: Kiosk | None = None  # None: not on the touch screens
-    # the township and county figures (rollup.py): (its records, build date, finance year) -> {name: figure},
-    # a village's figures for its board and the areas' tables (no records: every figure's zero)
-    totals: Callable[[list, date, int], dict] = lambda records, today, year: {}
-    # (its records of one year, build date, the year) -> {name: figure}: the areas' 历年汇总
-    year: Callable[[list, date, int], dict] = lambda records, today, year: {}
+    # the township and county figures (rollup.py): (its records, build date, finance year, the village's
+    # county, whose rules apply) -> {name: figure}, a village's figures for its board and the areas' tables
+    # (no records and no county: every figure's zero)
+    totals: Callable[..., dict] = lambda records, today, year, county: {}
+    # (its records of one year, build date, the year, the village's county) -> {name: figure}: the areas' 历年汇总
+    year: Callable[..., dict] = lambda records, today, year, county: {}
     in_year: Callable[[Record], int | None] = lambda rec: rec.date.year if rec.date else None  # the year a record counts in
     derived: dict = field(default_factory=dict)  # {name: figures -> value}: read from the others (a rate)
     # (an area's name, its figures of a year) -> what the kind's part of the area's 历年汇总 shows besides them
@@ -121,6 +123,14 @@ class Kind:
     area_year: Callable[[str, dict], dict] = lambda name, t: {}
     notices: Callable[[Record], list] = lambda rec: []  # its printed notices (NoticeLink), the default last
     notice: Callable[..., NoticeText] | None = None  # (village, record, a NoticeLink's slug) -> what that notice says
+    # its diagnostic codes (diagnostics.Code), beyond the ones every file shares; each needs an example
+    codes: tuple = ()
+    example: str = ""  # its file in the tiny valid village of examples.py (the codes' examples break it)
+    examples: dict = field(default_factory=dict)  # {code: examples.Example}: how to break the tiny village for each of its codes
+    # fields it adds to county.yml's rules (schema.Field): what a county sets for it (a number of days)
+    county_rules: tuple = ()
+    # county -> the county's rule its 督查 checks, in a supervisor's words (财务每期结束后 15 天内公开)
+    rule_words: Callable[..., str] | None = None
 
     @property
     def model(self) -> type:
@@ -141,11 +151,38 @@ def register(kind: Kind) -> Kind:
     kind.spec.model.kind = kind.folder
     kind.spec.model.kind_label = kind.label
     KINDS.append(kind)
+    for c in kind.codes:
+        diagnostics.CODES[c.code] = c
+    if kind.example:
+        examples.FILES[kind.folder] = f"{examples.VILLAGE_DIR}/{kind.folder}/2024.yml"
+        examples.BASE[kind.folder] = kind.example
+    examples.EXAMPLES.update(kind.examples)
+    for f in kind.county_rules:
+        schema.RULES.fields[f.key] = f
+        schema.RULES.order[f.key] = len(schema.RULES.order)
+    _folders_named()
     return kind
 
 
 def unregister(kind: Kind) -> None:
     KINDS.remove(kind)
+    for c in kind.codes:
+        diagnostics.CODES.pop(c.code, None)
+    examples.FILES.pop(kind.folder, None)
+    examples.BASE.pop(kind.folder, None)
+    for code in kind.examples:
+        examples.EXAMPLES.pop(code, None)
+    for f in kind.county_rules:
+        schema.RULES.fields.pop(f.key, None)
+        schema.RULES.order.pop(f.key, None)
+    _folders_named()
+
+
+def _folders_named() -> None:
+    """GK110's hint names the folders a village may hold: the kinds registered."""
+    c = diagnostics.CODES["GK110"]
+    folders = " ".join(f"{k.folder}/" for k in KINDS)
+    diagnostics.CODES["GK110"] = replace(c, hint=f"检查文件名；记录文件应放在 {folders} 下，以年份命名，如 2024.yml")
 
 
 def by_folder(folder: str) -> Kind | None:
@@ -160,6 +197,12 @@ def of(rec: Record) -> Kind:
 def problem_kinds() -> tuple[str, ...]:
     """Every kind of problem the 督查 pages count, in the order of their columns."""
     return tuple(label for _, label in sorted(p for k in KINDS for p in k.problems))
+
+
+def rules_said(county) -> str:
+    """本县规定：… — the rules the 督查 page checks, in the order of its columns."""
+    said = sorted((min(p for p, _ in k.problems), k.rule_words(county)) for k in KINDS if k.rule_words and k.problems)
+    return f"本县规定：{'；'.join(words for _, words in said)}。" if said else ""
 
 
 def specs() -> dict[str, Spec]:

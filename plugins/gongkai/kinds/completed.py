@@ -87,7 +87,7 @@ def panel(village, today: date) -> Panel:
     return Panel("p-completed", "办结", tuple(completed_row(c) for c in village.completed), empty="暂无办结事项。")
 
 
-def totals(matters: list, today: date, year: int) -> dict:
+def totals(matters: list, today: date, year: int, county=None) -> dict:
     """In the township and county figures: how many, and what they cost."""
     return {"completed": len(matters), "completed_cost": sum((c.cost or ZERO for c in matters), ZERO)}
 

@@ -525,11 +525,11 @@ def panel(village: Village, today: date) -> Panel:
 # -- in the township and county figures
 
 
-def totals(decisions: list, today: date, year: int) -> dict:
+def totals(decisions: list, today: date, year: int, county=None) -> dict:
     return {"decisions": len(decisions), "decision_status": Counter(d.status(today) for d in decisions)}
 
 
-def of_year(decisions: list, today: date, year: int) -> dict:
+def of_year(decisions: list, today: date, year: int, county=None) -> dict:
     return {**totals(decisions, today, year), "decision_category": Counter(d.category for d in decisions)}
 
 
@@ -538,5 +538,6 @@ KIOSK = Kiosk(current_decisions, decision_slide, panel, latest=lambda village, t
 
 KIND = register(Kind("decisions", "decision", "决策", DECISION, "d", ("proposal", "date"), describe, disclosures,
                      board=board, page=page, problems=((20, "决策停滞"), (40, "办结未公开结果")), chase=chase,
+                     rule_words=lambda county: f"四议两公开两个步骤之间不超过 {county.max_step_days} 天",
                      as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year,
                      notices=notice_links, notice=notice, rules=check))

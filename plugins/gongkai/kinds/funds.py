@@ -299,14 +299,14 @@ def panel(village, today: date) -> Panel:
 # -- in the township and county figures
 
 
-def totals(periods: list, today: date, year: int) -> dict:
+def totals(periods: list, today: date, year: int, county=None) -> dict:
     """How many periods, and the income and expense of the finance year."""
     of_year = [p for p in periods if p.period and p.period.year == year]
     return {"fund_periods": len(periods), "income": sum((p.income for p in of_year), ZERO),
             "expense": sum((p.expense for p in of_year), ZERO)}
 
 
-def by_category(periods: list, today: date, year: int) -> dict:
+def by_category(periods: list, today: date, year: int, county=None) -> dict:
     """A year's income and expense by statutory category (Counter: category -> Decimal)."""
     income, expense = Counter(), Counter()
     for p in periods:
@@ -333,7 +333,8 @@ DERIVED = {"income_total": lambda t: sum(t.income.values(), ZERO), "expense_tota
 
 
 KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
-                     board=board, problems=((10, "财务公开逾期"),), chase=chase, as_of=published_by,
+                     board=board, problems=((10, "财务公开逾期"),), chase=chase,
+                     rule_words=lambda county: f"财务每期结束后 {county.funds_grace_days} 天内公开", as_of=published_by,
                      kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
                      in_year=lambda p: p.period.year if p.period else None, derived=DERIVED, area_year=area_year,
                      notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice, rules=check))

@@ -186,7 +186,7 @@ def panel(village, today: date) -> Panel:
 # -- in the township and county figures
 
 
-def totals(pledges: list, today: date, year: int) -> dict:
+def totals(pledges: list, today: date, year: int, county=None) -> dict:
     return {"pledges": len(pledges), "pledges_kept": sum(p.status == "已兑现" for p in pledges),
             "pledges_overdue": sum(p.days_overdue(today) > 0 for p in pledges)}
 
