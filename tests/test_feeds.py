@@ -97,7 +97,7 @@ def rel(folder: Path) -> str:
 
 
 def records(vdir: Path):
-    for kind in ("decisions", "funds", "pledges", "completed"):
+    for kind in ("decisions", "funds", "pledges", "completed", "suggestions"):
         for f in sorted((vdir / kind).glob("*.yml")):
             for rec in load(f) or []:
                 yield kind, rec
@@ -117,6 +117,8 @@ def made_public(kind: str, rec: dict) -> list[date]:
             days.append(rec["kept_on"])
         if rec["status"] == "未兑现":  # no day is recorded: the day its last deadline ran out
             days.append(([rec["deadline"]] + [r["deadline"] for r in revisions])[-1])
+    elif kind == "suggestions":  # received, and answered
+        days = [rec["received"], rec.get("reply_date")]
     else:
         days = [rec["date"]]
     return [d for d in days + [a["date"] for a in rec.get("amendments") or []] if d]

@@ -26,7 +26,7 @@ def test_guide_examples_are_valid_data(tmp_path):
     _photos_named_in(tmp_path / "villages")
     result = check_tree(tmp_path / "villages", date(2026, 11, 22))
     assert result.diagnostics == []
-    kinds = {k: len(getattr(result.tree.villages[0], k)) for k in ("decisions", "funds", "pledges", "completed")}
+    kinds = {k: len(getattr(result.tree.villages[0], k)) for k in ("decisions", "funds", "pledges", "completed", "suggestions")}
     assert all(kinds.values()), kinds
 
 

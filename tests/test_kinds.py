@@ -1,8 +1,7 @@
 """One home per record kind: a kind registered in kinds/ is read, checked, written by `gongkai new`,
 described by its JSON Schema, shown on the board and a page of its own, counted on the township and
 county pages, found by the search, announced in the feeds and published as open data, with no
-other module naming it. The four kinds
-are registered the same way, in the board's order."""
+other module naming it. gongkai's own five kinds are registered the same way, in the board's order."""
 
 from __future__ import annotations
 
@@ -43,10 +42,11 @@ def notes():
     kinds.unregister(NOTE_KIND)
 
 
-def test_the_four_kinds_are_registered_in_the_boards_order():
+def test_the_five_kinds_are_registered_in_the_boards_order():
     assert [(k.folder, k.word, k.label, k.prefix) for k in kinds.KINDS] == [
         ("decisions", "decision", "决策", "d"), ("funds", "funds", "财务公开", "f"),
-        ("pledges", "pledge", "承诺", "p"), ("completed", "completed", "办结事项", "c")]
+        ("pledges", "pledge", "承诺", "p"), ("completed", "completed", "办结事项", "c"),
+        ("suggestions", "suggestion", "群众建议", "s")]
     for k in kinds.KINDS:
         assert k.model.kind == k.folder and k.model.kind_label == k.label and k.model.spec_def is k.spec
 
@@ -55,13 +55,13 @@ def test_a_kind_clashing_with_a_registered_one_is_refused():
     clash = kinds.Kind("decisions", "note", "公告", NOTE_KIND.spec, "n", None, NOTE_KIND.describe, NOTE_KIND.disclosures)
     with pytest.raises(ValueError):
         kinds.register(clash)
-    assert len(kinds.KINDS) == 4
+    assert len(kinds.KINDS) == 5
 
 
 def test_a_folder_of_an_unregistered_kind_is_a_clear_error(tmp_path):
     result = check_tree(with_notes(write_tree(tmp_path)), TODAY)
     (d,) = [d for d in result.diagnostics if d.code == "GK110"]
-    assert d.path.endswith("notes") and "decisions/ funds/ pledges/ completed/" in d.message
+    assert d.path.endswith("notes") and "decisions/ funds/ pledges/ completed/ suggestions/" in d.message
 
 
 def test_a_registered_kind_is_read_checked_written_and_described(tmp_path, notes):
@@ -71,7 +71,7 @@ def test_a_registered_kind_is_read_checked_written_and_described(tmp_path, notes
     village = result.tree.villages[0]
     (note,) = village.notes
     assert isinstance(note, Note) and note.kind == "notes" and note.date == date(2026, 11, 18)
-    assert list(village.records())[-1] is note  # after the four kinds, in the order registered
+    assert list(village.records())[-1] is note  # after gongkai's kinds, in the order registered
 
     # its checks are its spec's: a field it does not have is reported at its line
     (root / VILLAGE_DIR / "notes" / "2025.yml").write_text("- id: n-2025-01\n  title: 旧公告\n  date: 2025-03-01\n"
@@ -126,7 +126,7 @@ def test_a_site_is_built_with_a_registered_kind(tmp_path):
 
     board = site / VILLAGE_DIR / "index.html"
     html = board.read_text(encoding="utf-8")
-    assert '<a href="#completed">办结</a><a href="#notes">公告</a>' in html  # after the four kinds
+    assert '<a href="#suggestions">建议</a><a href="#notes">公告</a>' in html  # after gongkai's kinds
     section = html[html.index('<section aria-labelledby="notes">'):]
     assert '<a class="gk-title" href="n-2026-01.html">冬季防火公告</a>' in section[:section.index("</section>")]
     page = (site / VILLAGE_DIR / "n-2026-01.html").read_text(encoding="utf-8")
@@ -134,7 +134,7 @@ def test_a_site_is_built_with_a_registered_kind(tmp_path):
 
     # the township's and county's figures: its sentence, its column, its line of each year
     township = text((site / VILLAGE_DIR).parent.joinpath("index.html").read_text(encoding="utf-8"))
-    assert "办结事项 1 项、共 " in township and "，公告 1 条。" in township  # after the four kinds
+    assert "群众建议 1 条（按时答复 1 条，采纳 1 条），公告 1 条。" in township  # after gongkai's kinds
     assert "2026年：决策 " in township and "，公告 1 条" in township.split("2026年：", 1)[1]
     county = (site / VILLAGE_DIR).parents[1].joinpath("index.html").read_text(encoding="utf-8")
     assert '<th scope="col">公告</th>' in county and '<td data-label="公告">1</td>' in county

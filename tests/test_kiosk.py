@@ -178,8 +178,8 @@ def test_a_village_with_few_current_items_shows_its_latest(tmp_path):
     # the tiny village's records are from 2024: only the fund period and an overdue pledge are current
     village = check_tree(write_tree(tmp_path / "some"), TODAY).tree.villages[0]
     kinds = [s.kind for s in kiosk.village_playlist(village, TODAY, SETTINGS)]
-    assert kinds == ["概况", "决策公开", "财务公开", "承诺事项", "办结事项"]
-    empty = write_tree(tmp_path / "none", decisions="", funds="", pledges="", completed="")
+    assert kinds == ["概况", "决策公开", "财务公开", "承诺事项", "办结事项", "群众建议"]
+    empty = write_tree(tmp_path / "none", decisions="", funds="", pledges="", completed="", suggestions="")
     village = check_tree(empty, TODAY).tree.villages[0]
     assert [s.kind for s in kiosk.village_playlist(village, TODAY, SETTINGS)] == ["概况"]
 

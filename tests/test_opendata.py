@@ -34,7 +34,7 @@ from gongkai.kinds.funds import ENTRY
 
 DATA = REPO / "villages"
 KINDS = tuple(kinds.specs())
-CSVS = ("decisions", "funds", "funds-entries", "pledges", "completed")
+CSVS = ("decisions", "funds", "funds-entries", "pledges", "completed", "suggestions")
 MEMBERS = {f"{n}.csv" for n in CSVS} | {f"{k}.json" for k in KINDS} | {"datapackage.json"}
 OWN = {f"{k}.csv" for k in KINDS}  # a village's own files: every kind, not the ledger
 PLACE = [c.name for c in opendata.LOCATION]
@@ -382,7 +382,7 @@ def test_area_page_totals_equal_the_sums_of_the_package(sample_site):
             page = text((sample_site / rel / "index.html").read_text(encoding="utf-8"))
             year, income, expense, cost, done = _sums(rows_of(key, code))
             assert f"{year} 年收入 {words.wan(income)}，支出 {words.wan(expense)}，" in page, rel
-            assert f"办结事项 {done} 项、共 {words.wan(cost)}。" in page, rel
+            assert f"办结事项 {done} 项、共 {words.wan(cost)}，群众建议 " in page, rel
             for part in sorted(p for p in area.iterdir() if p.is_dir()):  # each row of the table: a township or village
                 name_file = next(part.glob("*.yml"))
                 part_key = "township_code" if name_file.name == "township.yml" else "village_code"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from htmltext import parse
 
 DATA = REPO / "villages"
 SUMMARY = re.compile(r'<details class="gk-year"[^>]*>\s*<summary>(\d{4})年：决策 (\d+) 项，收入 ([\d,.]+)万元，'
-                     r'支出 ([\d,.]+)万元，承诺 (\d+) 项，办结 (\d+) 项</summary>(.*?)</details>', re.S)
+                     r'支出 ([\d,.]+)万元，承诺 (\d+) 项，办结 (\d+) 项，群众建议 (\d+) 条</summary>(.*?)</details>', re.S)
 CATEGORY_ROW = re.compile(r'<tr><th scope="row" data-label="类别">([^<]+)</th><td data-label="收入">([^<]+)</td>'
                           r'<td data-label="支出">([^<]+)</td></tr>')
 
@@ -36,6 +37,9 @@ class Year:
     kept: int = 0
     completed: int = 0
     cost: Decimal = Decimal(0)
+    suggestions: int = 0
+    on_time: int = 0  # answered within the county's days (the sample's counties set none: 10)
+    adopted: int = 0
 
 
 def village_years(vdir: Path) -> dict[int, Year]:
@@ -62,6 +66,12 @@ def village_years(vdir: Path) -> dict[int, Year]:
             y = years[int(c["date"][:4])]
             y.completed += 1
             y.cost += Decimal(c.get("cost", "0"))
+    for f in sorted(vdir.glob("suggestions/*.yml")):
+        for s in load(f):
+            y = years[int(s["received"][:4])]
+            y.suggestions += 1
+            y.on_time += "reply_date" in s and (date.fromisoformat(s["reply_date"]) - date.fromisoformat(s["received"])).days <= 10
+            y.adopted += s.get("outcome") == "采纳"
     return years
 
 
@@ -77,6 +87,9 @@ def area_years(vdirs: list[Path]) -> dict[int, Year]:
             t.kept += y.kept
             t.completed += y.completed
             t.cost += y.cost
+            t.suggestions += y.suggestions
+            t.on_time += y.on_time
+            t.adopted += y.adopted
     return total
 
 
@@ -107,16 +120,18 @@ def test_every_yearly_figure_is_the_sum_of_its_villages(sample_site, page, villa
     assert sorted(shown) == sorted(expected) and len(shown) >= 4
     for year, y in expected.items():
         m = shown[year]
-        assert (int(m[2]), m[3], m[4], int(m[5]), int(m[6])) == (
+        assert (int(m[2]), m[3], m[4], int(m[5]), int(m[6]), int(m[7])) == (
             y.decisions, wan(sum(y.income.values(), Decimal(0))), wan(sum(y.expense.values(), Decimal(0))), y.pledges, y.completed,
+            y.suggestions,
         ), (page, year)
-        body = m[7]
+        body = m[8]
         rows = {c: (i, e) for c, i, e in CATEGORY_ROW.findall(body)}
         categories = set(y.income) | set(y.expense)
         assert set(rows) == categories | {"合计"}
         for c in categories:
             assert rows[c] == (money(y.income[c]), money(y.expense[c])), (page, year, c)
         assert f"{y.kept} 项（兑现率" in body and f"{money(y.cost)}" in body
+        assert f"按时答复</th><td>{y.on_time} 条" in body and f"采纳</th><td>{y.adopted} 条" in body
 
 
 def test_every_village_row_links_to_its_board(sample_site):

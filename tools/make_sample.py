@@ -35,7 +35,7 @@ from gongkai.samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, Q3, SMALL, AsOf, Book, D, Ev, R, ceil_div, common_ledger,
     completed_records, decision_record, disclose_result, expand, fen, fund_records, make_people, make_pledge,
     month_end, office_phone, pay_decision, pledge_record, pledge_text, pledge_who, rdate, schedule, small_job,
-    template_pledge, yuan_text,
+    suggestion_record, suggestions_of, template_pledge, yuan_text,
 )
 from gongkai.yamltext import Money, Quoted, render_list, render_map, schema_comment, yaml_scalar
 
@@ -900,8 +900,12 @@ def build_village(county: dict, township: dict, v: dict, index: int) -> dict:
             p["id"] = f"p-{y}-{n:02d}"
         pledges.extend(year_p)
 
+    # suggestions, from a random stream of their own: the other kinds are what they were without them
+    suggestions = suggestions_of(v, people, decisions, YEARS, ASOF, overdue=index % 3 == 0,
+                                 rng=random.Random(f"{SEED}:{v['slug']}:suggestions"))
+
     return dict(people=people, decisions=decisions, funds=funds, completed=completed, pledges=pledges,
-                rng=rng, monthly=monthly)
+                suggestions=suggestions, rng=rng, monthly=monthly)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -925,7 +929,7 @@ def office_hours(county: dict) -> str:
 def generate() -> dict:
     if OUT.exists():
         shutil.rmtree(OUT)
-    stats = dict(counties=0, townships=0, villages=0, decisions=0, funds=0, entries=0, pledges=0, completed=0)
+    stats = dict(counties=0, townships=0, villages=0, decisions=0, funds=0, entries=0, pledges=0, completed=0, suggestions=0)
     written: list[tuple[Path, object]] = []
     index = 0
     for county in COUNTIES:
@@ -969,6 +973,7 @@ def generate() -> dict:
                     funds=[(int(f["period"][:4]), f) for f in built["funds"]],
                     pledges=[(p["made"].year, pledge_record(p)) for p in built["pledges"]],
                     completed=[(c["date"].year, c) for c in built["completed"]],
+                    suggestions=[(s["received"].year, suggestion_record(s)) for s in built["suggestions"]],
                 )
                 # the last year's posted notices and largest payments, photographed (smaller than
                 # `gongkai sample`'s: the repository carries them)
@@ -1053,7 +1058,8 @@ def main() -> int:
     files = sum(1 for p in OUT.rglob("*") if p.is_file())
     print(f"已生成示例数据：{stats['counties']} 个县、{stats['townships']} 个乡镇、{stats['villages']} 个村；"
           f"决策 {stats['decisions']} 条、财务公开 {stats['funds']} 期（明细 {stats['entries']} 笔）、"
-          f"承诺 {stats['pledges']} 条、办结事项 {stats['completed']} 条；{files} 个文件，共 {size / 1024:.0f} KB")
+          f"承诺 {stats['pledges']} 条、办结事项 {stats['completed']} 条、群众建议 {stats['suggestions']} 条；"
+          f"{files} 个文件，共 {size / 1024:.0f} KB")
     return 0
 
 

@@ -34,7 +34,7 @@ from .samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, SMALL, SURNAMES, AsOf, Book, Ev, R, ceil_div,
     common_ledger, completed_records, decision_record, disclose_result, expand, fen, fund_records, make_people,
     make_pledge, month_end, office_phone, pay_decision, pledge_record, pledge_text, pledge_who,
-    rdate, schedule, small_job, template_pledge,
+    rdate, schedule, small_job, suggestion_record, suggestions_of, template_pledge,
 )
 from .samplephotos import PHOTO_PERCENT, add_photos
 from .yamltext import Quoted, render_list, render_map, schema_comment
@@ -412,13 +412,15 @@ class Stats:
     entries: int = 0
     pledges: int = 0
     completed: int = 0
+    suggestions: int = 0
     files: int = 0
     bytes: int = 0
     photos: int = 0
 
     def __str__(self) -> str:
         return (f"{self.counties} 个县、{self.townships} 个乡镇、{self.villages} 个村；决策 {self.decisions} 条、"
-                f"财务公开 {self.funds} 期（明细 {self.entries} 笔）、承诺 {self.pledges} 条、办结事项 {self.completed} 条；"
+                f"财务公开 {self.funds} 期（明细 {self.entries} 笔）、承诺 {self.pledges} 条、办结事项 {self.completed} 条、"
+                f"群众建议 {self.suggestions} 条；"
                 f"照片 {self.photos} 张；{self.files} 个文件，共 {self.bytes / 1024 / 1024:.1f} MB")
 
 
@@ -469,6 +471,7 @@ def _records(built: dict) -> dict[str, list[tuple[int, dict]]]:
         funds=[(int(f["period"][:4]), f) for f in built["funds"]],
         pledges=[(p["made"].year, pledge_record(p)) for p in built["pledges"]],
         completed=[(c["date"].year, c) for c in built["completed"]],
+        suggestions=[(s["received"].year, suggestion_record(s)) for s in built["suggestions"]],
     )
 
 
@@ -508,8 +511,9 @@ def generate(out: Path, counties: int, villages: int, years: int, seed: int, tod
             for number in range(1, size + 1):
                 v = _village(crng, township, places, number, high_volume=index in monthly, late=index in late,
                              overdue=index in overdue)
+                place = f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"
                 _write_village(writer, tdir / v["slug"], county, township, v, year_list, asof,
-                               random.Random(f"{seed}:{county['slug']}:{township['slug']}:{v['slug']}"), index in pilots)
+                               random.Random(place), index in pilots, random.Random(f"{place}:suggestions"))
                 index += 1
             if progress:
                 progress(f"{county['name']}（第 {ci + 1}/{counties} 个县）{township['name']}：已生成 {index}/{villages} 个村")
@@ -517,8 +521,11 @@ def generate(out: Path, counties: int, villages: int, years: int, seed: int, tod
 
 
 def _write_village(writer: _Writer, vdir: Path, county: dict, township: dict, v: dict, years: list[int],
-                   asof: AsOf, rng: random.Random, photos: bool = True) -> None:
+                   asof: AsOf, rng: random.Random, photos: bool = True, srng: random.Random | None = None) -> None:
     built = build_village(county, township, v, years, asof, rng)
+    # suggestions from a random stream of their own (srng): the other kinds are what they were without them
+    built["suggestions"] = suggestions_of(v, built["people"], built["decisions"], years, asof, v["overdue"],
+                                          srng or random.Random(f"{vdir.name}:suggestions"))
     writer.write(vdir / "village.yml", render_map(_village_file(v, county, built["people"], rng)))
     stats = writer.stats
     stats.villages += 1

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from .period import Period
 from .kinds.decisions import RESOLUTION
 from .kinds.funds import FUND_CATEGORIES
+from .kinds.suggestions import SUGGESTION
 from .yamltext import Money, Plain, Quoted
 
 NUM = "一二三四五六七八九十"
@@ -744,3 +745,95 @@ def pledge_record(p: dict) -> dict:
     return {k: p[k] for k in ("id", "who", "role", "what", "made", "deadline", "revisions", "status", "kept_on",
                               "evidence", "evaluation")}
 
+
+
+# -- suggestions (群众建议) ---------------------------------------------------------------------
+# What villagers ask for, and what the branch answered. Adopted ones are the decisions whose
+# origin is 党员群众建议 (suggestions_of links them); the rest come from this list:
+# (what they ask, outcome, reply, reason). {g} is a village group.
+
+SUGGESTION_POOL = [
+    ("{g}路口的路灯坏了两盏，晚上出行不便，建议尽快维修", "已办理", "已联系电工更换灯泡和线路，三天内修好", None),
+    ("村里垃圾桶不够用，{g}常有垃圾外溢，建议增设垃圾桶", "已办理", "已向镇环卫所申领垃圾桶 6 个，放在{g}主路两侧", None),
+    ("{g}坑塘边没有护栏，孩子放学经过不安全，建议设置警示牌", "已办理", "已在坑塘四周设置警示牌，并请网格员每天巡查", None),
+    ("村卫生室周末不开门，老人看病不方便，建议周末安排值班", "已办理", "已与村医商定周六上午开门，值班表张贴在卫生室门口", None),
+    ("秋收时节晒场不够，建议把村委会院子借给村民晒粮", "已办理", "秋收期间村委会院子白天开放晒粮，晚上锁门", None),
+    ("建议把村委会院子改成停车场", "不采纳", "经村两委研究，暂不采纳",
+     "村委会院子是便民服务中心的办事场地，改作停车场影响群众办事；村西空地已规划停车位"),
+    ("建议用村集体收入给每户发放过节福利", "不采纳", "经村两委研究，暂不采纳",
+     "村集体收入优先用于道路、水利等公益事业，按规定不搞平均分配"),
+    ("建议把{g}的小广场改建成篮球场", "不采纳", "经村两委研究，暂不采纳",
+     "小广场是{g}群众跳舞、晾晒的地方，多数群众不同意改建；可在学校操场周末开放时打球"),
+    ("建议在村口国道上设置减速带", "转上级", "已转交有关部门，答复后再告知", "国道归县交通运输局管理，已转交县交通运输局"),
+    ("{g}几户的自来水水压低，建议查找原因", "转上级", "已报镇供水站，供水站安排人员检修", "镇供水站"),
+    ("村小学放学时校门口车辆多，建议协调交警疏导", "转上级", "已报镇派出所，放学时段安排民警疏导", "镇派出所"),
+    ("建议把村里的医保缴费改成线上办理", "转上级", "已报镇社保所，答复可用手机缴纳，村里组织培训", "镇社保所"),
+    ("村里小麦收割机排不上队，建议统一联系农机合作社", "已办理", "已和农机合作社签订收割服务协议，按组排班", None),
+    ("建议在村委会设置便民座椅和饮水机", "已办理", "已购置座椅 4 张、饮水机 1 台，放在便民服务大厅", None),
+    ("{g}排水沟堵塞，下雨积水，建议清淤", "已办理", "已组织公益岗人员清淤 200 米", None),
+    ("建议村务公开栏的字大一点，老人看不清", "已办理", "公开栏改用大字号打印，重要事项在广播里再读一遍", None),
+]
+# asked and not answered yet (the last weeks of the sample)
+SUGGESTION_OPEN = [
+    "{g}村道两侧杂草多，建议组织清理",
+    "建议冬季在村委会设置取暖室，方便老人白天活动",
+    "建议在村文化广场增加健身器材",
+    "{g}有几户院墙开裂，建议请人查看是否安全",
+]
+CHANNELS = ("意见箱", "来访", "电话", "网上", "村民代表转交", "党员转交", "入户走访")
+REPLY_DAYS = 10  # the sample counties set no suggestion_reply_days: the default
+
+
+def suggestions_of(v: dict, people: dict, decisions: list[dict], years, asof: AsOf, overdue: bool,
+                   rng: random.Random) -> list[dict]:
+    """A village's suggestions year by year: one for each decision that came from villagers (adopted,
+    with the decision linked), some from SUGGESTION_POOL, and in the last weeks a few not answered
+    yet (past due when `overdue`). Every reply within REPLY_DAYS, none later than asof.last_done."""
+    names = Names(rng, v["surname"])
+    cadres = people["cadres"]
+    answerers = ["村党支部", "村委会", f"村党支部书记 {cadres[0]['name']}", f"{cadres[-1]['role'].split('、')[0]} {cadres[-1]['name']}"]
+    pool = SUGGESTION_POOL[:]
+    rng.shuffle(pool)
+    out = []
+
+    def proposer() -> str | None:
+        return rng.choice([None, None, f"{rng.choice(GROUPS[:6])}村民{names.private()}", f"村民代表{names.private()}"])
+
+    def one(received: date, summary: str, outcome: str, reply: str, reason: str | None, decision: str | None = None) -> dict:
+        reply_date = min(received + timedelta(days=rng.randint(2, REPLY_DAYS)), asof.last_done)
+        return dict(received=received, channel=rng.choice(CHANNELS), summary=summary, proposer=proposer(),
+                    answerer=rng.choice(answerers), reply_date=reply_date, reply=reply, outcome=outcome,
+                    decision=decision, reason=reason)
+
+    for y in years:
+        year = []
+        for d in decisions:
+            if d["spec"]["origin"] == "党员群众建议" and int(d["id"][2:6]) == y:
+                proposed = d["steps"]["proposal"]["date"]
+                received = max(date(y, 1, 2), proposed - timedelta(days=rng.randint(15, 45)))
+                s = one(received, f"多名群众反映，建议{d['spec']['title']}", "采纳",
+                        "村党支部研究后同意，提交四议两公开程序", None, d["id"])
+                s["reply_date"] = min(s["reply_date"], proposed)
+                year.append(s)
+        end = min(date(y, 12, 20), asof.last_done - timedelta(days=30))
+        for _ in range(rng.randint(2, 3) if pool and end >= date(y, 1, 5) else 0):
+            summary, outcome, reply, reason = pool.pop()
+            g = rng.choice(GROUPS[:6])
+            received = rdate(rng, date(y, 1, 5), end)
+            year.append(one(received, summary.format(g=g), outcome, reply.format(g=g), reason and reason.format(g=g)))
+        if y == years[-1]:  # asked lately: one still within its days, and where the village is slow, one past them
+            last = asof.last_done
+            asked = [last - timedelta(days=rng.randint(1, REPLY_DAYS - 2))] + ([last - timedelta(days=rng.randint(14, 25))] if overdue else [])
+            asked = [d for d in asked if d.year == y]  # early in January: last year's are answered
+            for received, summary in zip(asked, rng.sample(SUGGESTION_OPEN, len(asked))):
+                year.append(dict(received=received, channel=rng.choice(CHANNELS), summary=summary.format(g=rng.choice(GROUPS[:6])),
+                                 proposer=proposer()))
+        year.sort(key=lambda s: (s["received"], s["summary"]))
+        for n, s in enumerate(year, 1):
+            out.append({"id": f"s-{y}-{n:02d}", **s})
+    return out
+
+
+def suggestion_record(s: dict) -> dict:
+    """A suggestion as the file writes it: its fields in the schema's order, the empty ones left out."""
+    return {k: s[k] for k in SUGGESTION.fields if s.get(k) is not None}

@@ -218,4 +218,4 @@ def disclosures(rec: Record) -> Iterator[Disclosure]:
             yield Disclosure(a.date, f"amendment-{n}", "更正", rec.title, (a.reason,))
 
 
-from . import decisions, funds, pledges, completed  # noqa: E402  (each registers itself, in the board's order)
+from . import decisions, funds, pledges, completed, suggestions  # noqa: E402  (each registers itself, in the board's order)
