@@ -16,7 +16,7 @@ import logging
 import re
 from pathlib import Path
 
-from gongkai import csp
+from gongkai.render import csp
 
 log = logging.getLogger("mkdocs.hooks.csp")
 

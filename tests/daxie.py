@@ -1,6 +1,6 @@
 """Read an amount in capitals (人民币壹万贰仟元整) back into a number.
 
-Written for the tests, independently of gongkai.capitals: a notice's capitals are checked by
+Written for the tests, independently of gongkai.render.capitals: a notice's capitals are checked by
 reading them back and comparing with the YAML, not by running the code that wrote them.
 """
 

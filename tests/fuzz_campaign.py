@@ -9,7 +9,7 @@ decimal) or an interpreter that dies is reported and the campaign goes on with a
     make fuzz                                # a few minutes; FUZZ_MINUTES=10 make fuzz for longer
     .venv/bin/python tests/fuzz_campaign.py --replay .cache/fuzz/crashes/<hash>.yml
 
-Seeds: every YAML file under villages/ and the tiny village of gongkai.examples. Hypothesis
+Seeds: every YAML file under villages/ and the tiny village of gongkai.check.examples. Hypothesis
 picks one, mutates it line by line (test_properties' mutations and the nastier ones below),
 re-encodes it and mutates the bytes. Its database in .cache/fuzz/hypothesis keeps the slowest
 inputs and those with the most kinds of diagnostic, so the next campaign starts from them;
@@ -43,8 +43,8 @@ from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 import test_properties as props  # the line mutations and value strategies: one definition
-from gongkai.check import check_tree
-from gongkai.examples import BASE, FILES, write_tree
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import BASE, FILES, write_tree
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "fuzz"

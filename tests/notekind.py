@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai import kinds
-from gongkai.model import Record, binds
-from gongkai.schema import AMENDMENTS, Date, Field, Id, Spec, Text
-from gongkai.words import joined
+from gongkai.model.tree import Record, binds
+from gongkai.model.schema import AMENDMENTS, Date, Field, Id, Spec, Text
+from gongkai.render.words import joined
 
 NOTE = Spec("test_note", "公告", [
     Field("id", Id(), "编号", "如 n-2026-01", True),

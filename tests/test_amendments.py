@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import gongkai
-from gongkai import amendments, render
-from gongkai.check import check_tree
-from gongkai.examples import BASE, FILES, write_tree
-from gongkai.integrity import fingerprint
+from gongkai.check import amendments
+from gongkai.render import pages as render
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import BASE, FILES, write_tree
+from gongkai.model.integrity import fingerprint
 
 TODAY = date(2026, 11, 22)
 AMEND_BUDGET = """\
@@ -212,7 +213,7 @@ def test_the_code_on_a_notice_printed_before_a_correction_still_finds_the_record
     assert fingerprint(village.url, rec) in done.stdout  # and it says what the code is now
     assert f"{village.url}c-2024-01.html" in done.stdout  # and where the record's page is
     # the site's search finds it by the earlier code as well
-    from gongkai import search
+    from gongkai.render import search
 
     village = check_tree(data, TODAY).tree.villages[0]
     line = next(d for d in search.village_documents(village, TODAY) if d[0].endswith("/c-2024-01.html"))

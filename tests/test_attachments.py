@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gongkai import attach, samplephotos
-from gongkai.check import check_tree
+from gongkai.check import attach
+from gongkai.adapters import samplephotos
+from gongkai.check.checker import check_tree
 from tinytree import COMPLETED, VILLAGE_DIR, write_tree
 
 TODAY = date(2026, 11, 22)
@@ -316,7 +317,7 @@ def test_photos_are_encoded_once_and_a_changed_photo_changes_the_page(tmp_path):
 def test_a_photo_added_after_publishing_is_no_correction_and_keeps_the_code(tmp_path):
     """The notice is photographed once posted: adding the photo to the published record needs no
     amendment and leaves its 核对码 (printed on the notice) as it was; taking one away does."""
-    from gongkai import integrity
+    from gongkai.model import integrity
     from tinytree import write_tree as published_tree
 
     published_tree(tmp_path / "published")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import BUILD_DATE, copy_project, gongkai, mkdocs_build
-from gongkai.check import check_tree
+from gongkai.check.checker import check_tree
 
 BUDGET = 150 * 1024  # bytes, gzipped
 

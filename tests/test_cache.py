@@ -16,7 +16,7 @@ import pytest
 
 from conftest import BIN, copy_project, env
 from gongkai import kinds
-from gongkai.check import _Builder
+from gongkai.check.checker import _Builder
 
 
 def build(project: Path, site: Path, **extra: str) -> tuple[str, dict[str, bytes]]:
@@ -128,7 +128,7 @@ def test_the_check_reports_the_same_problems_from_the_cache(tmp_path):
 def test_a_record_keeps_its_content_and_positions_through_the_cache():
     import pickle
 
-    from gongkai import integrity
+    from gongkai.model import integrity
 
     path = sorted(Path(__file__).parent.parent.glob("villages/*/*/*/decisions/*.yml"))[0]
     records = _Builder(path.parents[4])._load_list(path, kinds.by_folder("decisions").spec)
@@ -162,7 +162,7 @@ def test_rebuilding_in_place_gives_the_site_a_fresh_build_gives(first, tmp_path)
 def test_parsing_in_parallel_reports_what_one_process_reports(tmp_path):
     """A county's year files are parsed by several processes at once (from PREFETCH_FROM files on):
     the check must say exactly what one process says, errors in several villages included."""
-    from gongkai.check import PREFETCH_FROM
+    from gongkai.check.checker import PREFETCH_FROM
 
     data = tmp_path / "villages"
     done = subprocess.run([str(BIN / "gongkai"), "sample", "--villages", "14", "--years", "5", "--seed", "3",

@@ -10,7 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from daxie import parse
-from gongkai.capitals import capitals, words
+from gongkai.render.capitals import capitals, words
 
 KNOWN = [
     # the brief and DOMAIN.md

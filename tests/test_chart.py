@@ -17,7 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from conftest import REPO
-from gongkai.charts import Series, bar_chart
+from gongkai.render.charts import Series, bar_chart
 
 DATA = REPO / "villages"
 QUARTERS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}

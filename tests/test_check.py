@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from gongkai.check import check_tree
+from gongkai.check.checker import check_tree
 from tinytree import COMPLETED, DECISION, FUNDS, PLEDGES, VILLAGE, VILLAGE_DIR, write_tree
 
 TODAY = date(2026, 11, 22)

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from gongkai.check import check_tree
-from gongkai.diagnostics import CODES
-from gongkai.examples import EXAMPLES, FILES, write_tree
+from gongkai.check.checker import check_tree
+from gongkai.check.diagnostics import CODES
+from gongkai.check.examples import EXAMPLES, FILES, write_tree
 
 TODAY = date(2026, 11, 22)
 

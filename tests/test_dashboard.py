@@ -12,10 +12,10 @@ import pytest
 
 from browserkit import serve
 from conftest import SITE_URL, copy_project, env
-from gongkai.check import check_tree
-from gongkai.compliance import village_report
+from gongkai.check.checker import check_tree
+from gongkai.rollup.compliance import village_report
 from gongkai.kinds.funds import missing_funds
-from gongkai.examples import BASE, VILLAGE_DIR, write_tree
+from gongkai.check.examples import BASE, VILLAGE_DIR, write_tree
 from htmltext import parse, text as text_of
 
 TODAY = date(2024, 11, 20)  # Q3 2024 was due on 2024-10-15 (15 days' grace): 36 days late

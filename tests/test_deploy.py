@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, REPO, env, gongkai, mkdocs_build
-from gongkai import deploy
+from gongkai.adapters import deploy
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from conftest import BIN, BUILD_DATE, REPO, copy_project, env
-from gongkai import address, feeds
+from gongkai.render import address, feeds
 from htmltext import parse as parse_html
 from tinytree import DECISION, tiny_project
 

@@ -18,9 +18,9 @@ from browserkit import guard_foreign
 from conftest import BUILD_DATE, REPO, SITE_URL, gongkai
 from htmltext import parse as parse_html, text
 from test_search import read_index, search_from
-from gongkai.check import check_tree
-from gongkai.integrity import ALPHABET, fingerprint
-from gongkai.render import notice_links, record_url
+from gongkai.check.checker import check_tree
+from gongkai.model.integrity import ALPHABET, fingerprint
+from gongkai.render.pages import notice_links, record_url
 
 PRINTED = re.compile(r"核对码 ([0-9A-Z]{4}-[0-9A-Z]{4})")
 CODE = re.compile(f"[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}")

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from conftest import REPO
-from gongkai.check import check_tree
+from gongkai.check.checker import check_tree
 
 BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.S | re.M)
 
@@ -34,7 +34,7 @@ def _photos_named_in(data) -> None:
     """The photos and scans the examples list (attachments' `file`), made as a phone and a scanner would."""
     import io
 
-    from gongkai import samplephotos
+    from gongkai.adapters import samplephotos
 
     for yml in data.rglob("*.yml"):
         for name in re.findall(r"^\s*- file: (\S+)$", yml.read_text(encoding="utf-8"), re.M):

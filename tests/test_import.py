@@ -21,9 +21,9 @@ import yaml
 
 from conftest import BUILD_DATE
 
-from gongkai import opendata
-from gongkai.check import check_tree
-from gongkai.cli import main
+from gongkai.render import opendata
+from gongkai.check.checker import check_tree
+from gongkai.adapters.cli import main
 
 QUARTERLY = "nanzhao/nanhedian/longwangmiao"
 MONTHLY = "nanzhao/nanhedian/guoying"
@@ -314,7 +314,8 @@ def test_usage_errors_exit_2(village, tmp_path, capsys):
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text_and_imported_back():
-    from gongkai import importer, opendata
+    from gongkai.adapters import importer
+    from gongkai.render import opendata
 
     for text in ("=HYPERLINK(\"http://x\",\"点我\")", "+1", "-其他", "@SUM(A1)"):
         exported = opendata.cell(text)

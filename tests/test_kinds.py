@@ -16,10 +16,12 @@ import pytest
 
 from conftest import mkdocs_build
 from htmltext import text
-from gongkai import feeds, kinds, render, scaffold, search
-from gongkai.check import check_tree
-from gongkai.examples import VILLAGE_DIR, write_tree
-from gongkai.schema_export import files, json_schema
+from gongkai import kinds
+from gongkai.render import feeds, pages as render, search
+from gongkai.adapters import scaffold
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import VILLAGE_DIR, write_tree
+from gongkai.render.schema_export import files, json_schema
 from notekind import NOTE_KIND, NOTES, Note
 from test_search import read_index
 from tinytree import tiny_project

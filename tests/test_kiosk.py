@@ -35,9 +35,9 @@ import yaml
 
 from browserkit import ARGS, CHROMIUM, guard_foreign
 from conftest import BUILD_DATE, REPO, mkdocs_build
-from gongkai import csp, kiosk, render
-from gongkai.check import check_tree
-from gongkai.examples import write_tree
+from gongkai.render import csp, kiosk, pages as render
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import write_tree
 from htmltext import parse as parse_html, text
 from test_a11y import CONTRAST, axe_violations, describe
 from tinytree import tiny_project

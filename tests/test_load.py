@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.load import MAX_BYTES, read_source
+from gongkai.load.reader import MAX_BYTES, read_source
 
 
 def load(tmp_path: Path, content: str | bytes, name: str = "village.yml"):

@@ -26,7 +26,7 @@ from browserkit import guard_foreign
 from conftest import REPO, SITE_URL, env, mkdocs_build
 from daxie import parse as read_capitals
 from htmltext import parse as parse_html, text
-from gongkai import address, render
+from gongkai.render import address, pages as render
 
 DATA = REPO / "villages"
 CN_QUARTER = "一二三四"

@@ -29,7 +29,9 @@ import yaml
 from conftest import BIN, BUILD_DATE, REPO, env
 from htmltext import parse, text
 
-from gongkai import kinds, opendata, render, schema, words
+from gongkai import kinds
+from gongkai.render import opendata, pages as render, words
+from gongkai.model import schema
 from gongkai.kinds.funds import ENTRY
 
 DATA = REPO / "villages"
@@ -333,7 +335,7 @@ def test_json_schema_check_can_fail(sample_site):
 def test_a_county_of_its_own_has_its_package_at_its_root_and_the_same_bytes_each_time(tmp_path):
     """A county built as a site of its own (its folder is the site's root) offers its package at
     data/; the same data and build date give the same bytes."""
-    from gongkai.check import check_tree
+    from gongkai.check.checker import check_tree
 
     data = tmp_path / "villages"
     done = subprocess.run([str(BIN / "gongkai"), "sample", "--counties", "1", "--villages", "5", "--years", "2",
@@ -416,7 +418,7 @@ def test_pages_link_their_downloads_and_every_link_opens_a_file(sample_site):
 
 def test_downloads_partial_links_the_files_written(sample_site):
     village = village_dirs()[0]
-    from gongkai.check import check_tree
+    from gongkai.check.checker import check_tree
 
     tree = check_tree(DATA, date.fromisoformat(BUILD_DATE)).tree
     v = next(x for x in tree.villages if x.slug == village.name)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build_over_last_site, last_site_kept, mkdocs_build
-from gongkai.check import AREA_FOLDERS, SITE_FOLDERS, check_tree
-from gongkai.diagnostics import CODES
+from gongkai.check.checker import AREA_FOLDERS, SITE_FOLDERS, check_tree
+from gongkai.check.diagnostics import CODES
 from tinytree import PLEDGES, VILLAGE_DIR, tiny_project, write_tree
 
 TODAY = date(2026, 11, 22)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from hypothesis import given, strategies as st
 
-from gongkai.period import Period
+from gongkai.model.period import Period
 
 days = st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31))
 

@@ -25,14 +25,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 
-from gongkai import kinds, kiosk, render, schema
+from gongkai import kinds
+from gongkai.render import kiosk, pages as render
+from gongkai.model import schema
 from gongkai.kinds.decisions import MATTER_CATEGORIES, ORIGINS, RESOLUTION_BODIES
 from gongkai.kinds.funds import FUND_CATEGORIES
 from gongkai.kinds.pledges import PLEDGE_STATUSES
-from gongkai.check import check_tree
-from gongkai.diagnostics import CODES, Diagnostic
-from gongkai.examples import BASE, FILES
-from gongkai.load import Node, parse, read_source
+from gongkai.check.checker import check_tree
+from gongkai.check.diagnostics import CODES, Diagnostic
+from gongkai.check.examples import BASE, FILES
+from gongkai.load.reader import Node, parse, read_source
 from conftest import SITE_URL
 from tinytree import DECISION, FUNDS, PLEDGES, VILLAGE, write_tree
 

@@ -70,7 +70,7 @@ def test_the_readme_opens_with_the_people_the_pictures_and_the_two_commands():
     assert "make serve" in opening and "make test" in opening
     # the internals are on the developer page, not in the README
     assert len(readme.splitlines()) < 120 and "DEVELOPING.md" in readme
-    assert "load.py" in (REPO / "DEVELOPING.md").read_text(encoding="utf-8")
+    assert "reader.py" in (REPO / "DEVELOPING.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(PICTURES))

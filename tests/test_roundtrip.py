@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from conftest import REPO
-from gongkai import roundtrip
-from gongkai.load import parse
+from gongkai.adapters import roundtrip
+from gongkai.load.reader import parse
 
 SAMPLE = sorted((REPO / "villages").rglob("*.yml"))
 YEAR_FILES = [p for p in SAMPLE if p.parent.name in ("decisions", "funds", "pledges", "completed")]

@@ -2,7 +2,7 @@
 a link target or a template; every page carries a Content-Security-Policy that allows the site's
 own files only; and in a real browser a script that was slipped into a page does not run.
 
-The text fields are read from gongkai.schema (every Text field of every file kind, nested specs
+The text fields are read from gongkai.model.schema (every Text field of every file kind, nested specs
 and lists included), so a new field is covered the day it is added. The tiny village is built
 twice over: once with harmless text in every field, and with hostile text in every field. The
 hostile pages must have exactly the elements and attributes of the harmless ones, with the
@@ -24,9 +24,11 @@ import pytest
 import yaml
 
 from conftest import REPO, mkdocs_build, mkdocs_serve
-from gongkai import kinds, samplephotos, schema
-from gongkai.check import check_tree
-from gongkai.examples import BASE, FILES
+from gongkai import kinds
+from gongkai.adapters import samplephotos
+from gongkai.model import schema
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import BASE, FILES
 from tinytree import tiny_project
 
 TODAY = date(2026, 11, 22)
@@ -424,7 +426,7 @@ def test_search_index_carries_the_text_as_written(built):
     tree = built[0]
     county = next(n for n, s in enumerate(tree.slots) if s.file == "county" and s.path == ("name",))
     assert [d[1] for d in dirty.index if d[0] == clean.index[0][0]] == [hostile(county)]  # the county's name, as written
-    script = (REPO / "plugins" / "gongkai" / "static" / "search.js").read_text(encoding="utf-8")
+    script = (REPO / "plugins" / "gongkai" / "render" / "static" / "search.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
 
 
@@ -479,7 +481,7 @@ def policy_problems(policy: str) -> list[str]:
 
 
 def test_every_page_has_one_policy_that_allows_only_the_site(sample_site):
-    from gongkai.csp import script_hash
+    from gongkai.render.csp import script_hash
 
     pages = sorted(sample_site.rglob("*.html"))
     theme = 0
@@ -518,7 +520,7 @@ def test_hook_allows_the_themes_scripts_only(caplog):
             '<script type="application/json">{"b": 1}</script><script>alert(1)</script></head></html>')
     out = hook.with_policy(html, "page.md")
     policy = scan(out).csp[0]
-    from gongkai.csp import script_hash
+    from gongkai.render.csp import script_hash
 
     assert script_hash("var a=../..;") in policy  # a theme script, its Jinja value filled in
     assert script_hash("alert(1)") not in policy and script_hash('var a="x";') not in policy

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, BUILD_DATE, REPO, env, gongkai
-from gongkai.check import check_tree
-from gongkai.cli import main
-from gongkai.sample import generate
+from gongkai.check.checker import check_tree
+from gongkai.adapters.cli import main
+from gongkai.adapters.sample import generate
 
 TODAY = date.fromisoformat(BUILD_DATE)
 AMOUNT = re.compile(r"^\s*(?:- )?(?:budget|cost|income|expense|opening_balance|closing_balance): (.*)$", re.M)

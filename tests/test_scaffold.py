@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, gongkai
-from gongkai import kinds, schema, scaffold
+from gongkai import kinds
+from gongkai.model import schema
+from gongkai.adapters import scaffold
 from tinytree import FUNDS, PLEDGES, VILLAGE, VILLAGE_DIR, write_tree
 
 VPATH = f"villages/{VILLAGE_DIR}"

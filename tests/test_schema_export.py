@@ -18,8 +18,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, gongkai
-from gongkai import kinds, schema
-from gongkai.schema_export import file_name, files, json_schema, schema_text
+from gongkai import kinds
+from gongkai.model import schema
+from gongkai.render.schema_export import file_name, files, json_schema, schema_text
 
 NAMES = tuple(files())
 

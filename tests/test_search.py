@@ -15,11 +15,12 @@ import pytest
 
 from browserkit import guard_foreign, serve
 from conftest import BUILD_DATE, REPO, copy_project, mkdocs_build
-from gongkai import search, synonyms
-from gongkai.check import check_tree
-from gongkai.examples import write_tree
+from gongkai.render import search
+from gongkai.model import synonyms
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import write_tree
 from gongkai.kinds.decisions import Decision
-from gongkai.render import record_url
+from gongkai.render.pages import record_url
 
 PHONE = {"width": 360, "height": 740}
 

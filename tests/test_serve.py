@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, REPO, SITE_URL, copy_project, env, mkdocs_serve
-from gongkai.words import zh_date
+from gongkai.render.words import zh_date
 
 
 def _get(url: str) -> str | None:
@@ -92,7 +92,7 @@ for n, step in enumerate([None, *steps]):
         f = project / path
         f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
         # as the dev server does, rebuild once the data folder's watch has seen the save
-        from gongkai.serving import SERVED
+        from gongkai.adapters.serving import SERVED
         if watch := SERVED.get("observer"):
             for _ in range(200):
                 with watch.lock:
@@ -186,7 +186,7 @@ class _DevServer:
 
 
 def test_the_data_folder_is_watched_for_saves_not_reads(tmp_path, monkeypatch):
-    from gongkai import serving
+    from gongkai.adapters import serving
 
     folder = tmp_path / "villages"
     (folder / "a" / "pledges").mkdir(parents=True)
@@ -225,7 +225,7 @@ def test_a_rebuilds_check_looks_again_only_at_what_the_watch_says_changed(tmp_pa
     looked at (the point: 40,000 stat calls a rebuild at 500 villages)."""
     from datetime import date
 
-    from gongkai.check import check_tree
+    from gongkai.check.checker import check_tree
 
     monkeypatch.delenv("GONGKAI_CACHE", raising=False)  # records are kept in memory with the cache, as in serve
     data = tmp_path / "villages"

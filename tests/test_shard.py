@@ -26,7 +26,7 @@ import zxingcpp
 from conftest import BIN, REPO, env, gongkai
 from htmltext import parse
 from test_search import read_index
-from gongkai import shard
+from gongkai.render import shard
 
 ADDRESS = "https://example.org/cunwu/"
 COUNTIES = 3
@@ -416,7 +416,7 @@ def test_the_portal_reads_counties_and_townships_only(built, tmp_path):
 
 def test_a_township_may_not_take_a_folder_of_its_county_site(built, tmp_path):
     # in a county's own site the townships sit at the top, beside search/, kiosk/, guide/...
-    from gongkai.check import check_tree
+    from gongkai.check.checker import check_tree
 
     county = built["counties"][0]
     data = tmp_path / "villages"

@@ -15,9 +15,11 @@ import yaml
 
 from conftest import BUILD_DATE, REPO
 from htmltext import text
-from gongkai import compliance, feeds, kiosk, rollup, scaffold, search
-from gongkai.check import check_tree
-from gongkai.examples import VILLAGE_DIR, write_tree
+from gongkai.rollup import compliance, figures as rollup
+from gongkai.render import feeds, kiosk, search
+from gongkai.adapters import scaffold
+from gongkai.check.checker import check_tree
+from gongkai.check.examples import VILLAGE_DIR, write_tree
 from gongkai.kinds.suggestions import EXAMPLE
 
 TODAY = date(2024, 11, 20)
@@ -252,7 +254,7 @@ def test_the_clerks_guide_has_the_suggestions_page_in_its_nav(sample_site):
 
 @pytest.mark.parametrize("summary", ['<script>alert("x")</script>建议修路'])
 def test_a_suggestion_from_yaml_is_escaped(tmp_path, summary):
-    from gongkai import render
+    from gongkai.render import pages as render
 
     root = write_tree(tmp_path)
     suggestions_file(root, EXAMPLE.replace("村东空地常年堆放杂物，建议清理后修建文化广场", f"'{summary}'"))

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, copy_project, mkdocs_build
-from gongkai import render
-from gongkai.check import check_tree
+from gongkai.render import pages as render
+from gongkai.check.checker import check_tree
 from htmltext import text
 from tinytree import COMPLETED, COUNTY, DECISION, VILLAGE, VILLAGE_DIR, write_tree
 

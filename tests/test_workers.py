@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import workers
+from gongkai.render import workers
 
 
 def _wait_for(condition, seconds: float = 60.0) -> bool:

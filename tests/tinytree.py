@@ -1,10 +1,10 @@
-"""The tiny valid data tree lives in the package (gongkai.examples): tests and docs share it."""
+"""The tiny valid data tree lives in the package (gongkai.check.examples): tests and docs share it."""
 
 import shutil
 from pathlib import Path
 
 from conftest import copy_project
-from gongkai.examples import (  # noqa: F401
+from gongkai.check.examples import (  # noqa: F401
     COMPLETED, COUNTY, DECISION, FUNDS, PLEDGES, TOWNSHIP, VILLAGE, VILLAGE_DIR, write_tree,
 )
 

@@ -166,7 +166,7 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool, p
     files = list(data.rglob("*.yml"))
     size = sum(f.stat().st_size for f in files)
     proj = project(data, work / f"project-{villages}")
-    cache = proj / ".cache" / "gongkai"  # parsed files and rendered villages, by content (gongkai/cache.py)
+    cache = proj / ".cache" / "gongkai"  # parsed files and rendered villages, by content (gongkai/load/cache.py)
     check_cold, check_warm, builds, warm = [], [], [], []
     trash = work / "trash"
     for _ in range(repeat):
@@ -183,7 +183,7 @@ def measure(villages: int, years: int, repeat: int, work: Path, rebuild: bool, p
     site_bytes, entries_on_disk, photos, photo_bytes = site_size(site)
     index = b"".join(p.read_bytes() for p in sorted((site / "search").rglob("*.json")))  # index.json and the townships' pieces
     sys.path.insert(0, str(ROOT / "plugins"))
-    from gongkai.check import check_tree
+    from gongkai.check.checker import check_tree
     from datetime import date
 
     tree = check_tree(proj / "villages", date.fromisoformat(TODAY)).tree
@@ -259,7 +259,7 @@ EXPLAINED = """\
 相当于这里的 500 个村；大的县约 700 个村。“serve 重建秒”是 `mkdocs serve` 预览时，保存一个村的文件后到\
 网页重新生成完的秒数。“无缓存”是第一次构建：先把 `.cache/gongkai` 和上次生成的网站移开（测完才删：本机的 ext4 没有日志，\
 刚删掉几万个文件后的几分钟里新建文件要慢得多，CI 和办事员电脑上的构建前面没有这样的删除）；“有缓存”“无改动”是紧接着\
-再来一次，解析过的文件和生成过的村页面按内容取自缓存（见 `plugins/gongkai/cache.py`）。构建用满机器的全部 CPU 核\
+再来一次，解析过的文件和生成过的村页面按内容取自缓存（见 `plugins/gongkai/load/cache.py`）。构建用满机器的全部 CPU 核\
 （`GONGKAI_JOBS` 可改）；“构建 CPU 秒”是第一次构建所有进程用掉的 CPU 时间（用户态加内核态），除以核数就是这台机器上\
 构建最快能有多快。“Hugo 秒”是同一份数据变成 Hugo 的内容文件（每个村、每条记录一个页面，`tools/hugo_site.py`）以后，\
 Debian 的 Hugo 第一次构建的秒数，在同一次测量里、同一台机器上，紧接在我们的构建之前；“构建/Hugo”是两者之比。\

@@ -11,8 +11,8 @@ fixed value and the village's slug, and nothing depends on the current date. The
 written as of SAMPLE_TODAY: every date that has already happened is on or before it, fund
 periods run up to the last period that ended before it.
 
-YAML is written by hand (gongkai.yamltext, no dumper) so the files read like a clerk's. The
-pieces a village is built from (people, votes, matters, pledges) are gongkai.samplekit, shared
+YAML is written by hand (gongkai.load.yamltext, no dumper) so the files read like a clerk's. The
+pieces a village is built from (people, votes, matters, pledges) are gongkai.adapters.samplekit, shared
 with `gongkai sample`, which invents villages at any size; what is here is the hand-crafted part:
 the real places and figures, and each village's own books.
 """
@@ -28,16 +28,17 @@ from pathlib import Path
 
 import yaml
 
-from gongkai import kinds, schema
-from gongkai.period import Period
-from gongkai.samplephotos import add_photos
-from gongkai.samplekit import (
+from gongkai import kinds
+from gongkai.model import schema
+from gongkai.model.period import Period
+from gongkai.adapters.samplephotos import add_photos
+from gongkai.adapters.samplekit import (
     GENERIC, LOCAL_CATEGORIES, MIN_DAYS, PLEDGES, Q1, Q3, SMALL, AsOf, Book, D, Ev, R, ceil_div, common_ledger,
     completed_records, decision_record, disclose_result, expand, fen, fund_records, make_people, make_pledge,
     month_end, office_phone, pay_decision, pledge_record, pledge_text, pledge_who, rdate, schedule, small_job,
     suggestion_record, suggestions_of, template_pledge, yuan_text,
 )
-from gongkai.yamltext import Money, Quoted, render_list, render_map, schema_comment, yaml_scalar
+from gongkai.load.yamltext import Money, Quoted, render_list, render_map, schema_comment, yaml_scalar
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "villages"

@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 
-from .address import SITE_URL_ENV
+from gongkai.render.address import SITE_URL_ENV
 
 BUILD_DATE_ENV = "GONGKAI_BUILD_DATE"
 ONLY_ENV = "GONGKAI_ONLY"  # the county folder to build as a site of its own

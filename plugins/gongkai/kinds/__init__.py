@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .. import diagnostics, examples, schema
-from ..schema import Record, Spec
+from gongkai.check import diagnostics, examples
+from gongkai.model import schema
+from gongkai.model.schema import Record, Spec
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Kind:
     # (its records, a day) -> the records as they stood that day: a 督办单 lists what was late the day it was issued
     as_of: Callable[[list, date], list] = dated_by
     kiosk: Kiosk | None = None  # None: not on the touch screens
-    # the township and county figures (rollup.py): (its records, build date, finance year, the village's
+    # the township and county figures (rollup/figures.py): (its records, build date, finance year, the village's
     # county, whose rules apply) -> {name: figure}, a village's figures for its board and the areas' tables
     # (no records and no county: every figure's zero)
     totals: Callable[..., dict] = lambda records, today, year, county: {}

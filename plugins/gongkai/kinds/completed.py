@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..model import ZERO, Record, binds
-from ..schema import AMENDMENTS, ATTACHMENTS, Date, Field, Id, Money, Spec, Text
-from ..diagnostics import Diagnostic, at
-from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
-from ..words import joined, money, zh_date
+from gongkai.model.tree import ZERO, Record, binds
+from gongkai.model.schema import AMENDMENTS, ATTACHMENTS, Date, Field, Id, Money, Spec, Text
+from gongkai.check.diagnostics import Diagnostic, at
+from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
+from gongkai.render.words import joined, money, zh_date
 from . import Disclosure, Kind, Kiosk, register
 
 COMPLETED = Spec("completed", "办结事项", [

@@ -11,16 +11,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..model import Record, binds
-from ..schema import AMENDMENTS, ATTACHMENTS, Bool, Choice, Count, Date, Field, Id, Money, Spec, Text
-from ..capitals import capitals
-from ..diagnostics import Diagnostic, at
-from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
-from ..words import joined, money, zh_date
+from gongkai.model.tree import Record, binds
+from gongkai.model.schema import AMENDMENTS, ATTACHMENTS, Bool, Choice, Count, Date, Field, Id, Money, Spec, Text
+from gongkai.render.capitals import capitals
+from gongkai.check.diagnostics import Diagnostic, at
+from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
+from gongkai.render.words import joined, money, zh_date
 from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
 
 if TYPE_CHECKING:
-    from ..model import Village
+    from gongkai.model.tree import Village
 
 # 村民委员会组织法 Art. 24: matters the villagers decide
 MATTER_CATEGORIES = (

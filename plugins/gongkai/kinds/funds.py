@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..model import ZERO, Record, binds
-from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Money, Period, Spec, Text
-from .. import charts
-from ..diagnostics import Diagnostic, at, display_path
-from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
-from ..words import money, wan, yuan, zh_date
+from gongkai.model.tree import ZERO, Record, binds
+from gongkai.model.schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Money, Period, Spec, Text
+from gongkai.render import charts
+from gongkai.check.diagnostics import Diagnostic, at, display_path
+from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
+from gongkai.render.words import money, wan, yuan, zh_date
 from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
 
 FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
@@ -201,7 +201,7 @@ BIGGEST = 3  # the year's largest payments a board names: where the money went, 
 
 def board(village, ctx) -> dict:
     """The board's 财务公开: the finance year's chart and largest payments, every period by year."""
-    from ..rollup import finance_year  # the rollups build on the kinds
+    from gongkai.rollup.figures import finance_year  # the rollups build on the kinds
 
     year = finance_year([village], ctx.today)
     periods = village.funds_of_year(year)

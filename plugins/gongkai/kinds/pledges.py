@@ -6,11 +6,11 @@ import copy
 from collections.abc import Iterator
 from datetime import date
 
-from ..model import Record, binds
-from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Spec, Text
-from ..diagnostics import Diagnostic, at
-from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
-from ..words import joined, zh_date
+from gongkai.model.tree import Record, binds
+from gongkai.model.schema import AMENDMENTS, ATTACHMENTS, Choice, Date, Field, Id, ListOf, Spec, Text
+from gongkai.check.diagnostics import Diagnostic, at
+from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
+from gongkai.render.words import joined, zh_date
 from . import Disclosure, Kind, Kiosk, Problem, register
 
 PLEDGE_STATUSES = ("未开始", "进行中", "已兑现", "未兑现")

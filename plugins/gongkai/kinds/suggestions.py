@@ -15,12 +15,12 @@ import copy
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from ..diagnostics import ERROR, WARNING, Code, Diagnostic, at
-from ..examples import Example
-from ..kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
-from ..model import Record, binds
-from ..schema import AMENDMENTS, ATTACHMENTS, Choice, Count, Date, Field, Id, Spec, Text
-from ..words import joined, zh_date
+from gongkai.check.diagnostics import ERROR, WARNING, Code, Diagnostic, at
+from gongkai.check.examples import Example
+from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Row, Slide, cut, days_ago, latest_of
+from gongkai.model.tree import Record, binds
+from gongkai.model.schema import AMENDMENTS, ATTACHMENTS, Choice, Count, Date, Field, Id, Spec, Text
+from gongkai.render.words import joined, zh_date
 from . import Disclosure, Kind, Kiosk, Problem, register
 
 CHANNELS = ("意见箱", "来访", "电话", "网上", "村民代表转交", "党员转交", "村民会议", "入户走访")

@@ -1,0 +1,1 @@
+"""Reading the data: the YAML files into records, what a build keeps for the next one."""

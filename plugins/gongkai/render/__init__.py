@@ -1,0 +1,1 @@
+"""Pages and files: boards, record pages, notices, feeds, search, open data, kiosk screens."""
