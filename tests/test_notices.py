@@ -243,11 +243,11 @@ def test_record_pages_say_how_to_print_their_notices(sample_site):
 def test_the_notices_fixed_words_are_the_stylesheets(sample_site):
     """The words every notice opens and closes with are written once, by the stylesheet the pages load."""
     css = next(sample_site.glob("assets/gongkai/gongkai.*.css")).read_text(encoding="utf-8")
-    for words in render.LAW.values():
+    for words in render.law().values():
         assert f'content: "{words}"' in css
     page = record_page(sample_site, *next((v, r["id"]) for v, r in records("decisions") if r.get("result_disclosure")))
     assert re.search(r'href="(\.\./)+assets/gongkai/gongkai\.[0-9a-f]{8}\.css"', page)
-    assert render.LAW["decision"] not in page  # the page holds what is its own only
+    assert render.law()["decision"] not in page  # the page holds what is its own only
 
 
 # -- the QR code ----------------------------------------------------------------------------------
@@ -483,8 +483,8 @@ def test_a_printed_notice_scans_to_the_records_full_address_and_reads_as_a_notic
     paper, and the printed words read back, the stylesheet's among them."""
     vdir, rec = _decision_with("resolution_disclosure", "result_disclosure")
     url = f"{SITE_URL}{rel(vdir)}/{rec['id']}.html"
-    for slug, title, words in (("jieguo", f"关于{rec['title']}实施结果的公示", render.LAW["jieguo"]),
-                               ("jueyi", f"关于{rec['title']}的公示", render.LAW["jueyi"])):
+    for slug, title, words in (("jieguo", f"关于{rec['title']}实施结果的公示", render.law()["jieguo"]),
+                               ("jueyi", f"关于{rec['title']}的公示", render.law()["jueyi"])):
         printed.goto(f"{site_url}{rel(vdir)}/{rec['id']}.html" + ("" if slug == "jieguo" else "#jueyi"))
         printed.emulate_media(media="print")
         pdf = printed.pdf(format="A4", prefer_css_page_size=True)
@@ -494,7 +494,7 @@ def test_a_printed_notice_scans_to_the_records_full_address_and_reads_as_a_notic
         words_printed = pdf_text(pdf, folder)
         other = f"关于{rec['title']}{'的公示' if slug == 'jieguo' else '实施结果的公示'}"
         assert title in words_printed and other not in words_printed  # the one notice, not the other
-        for fixed in (render.LAW["decision"], words, render.LAW["complain"], render.LAW["caption"], render.LAW["seal"]):
+        for fixed in (render.law()["decision"], words, render.law()["complain"], render.law()["caption"], render.law()["seal"]):
             assert fixed in words_printed, fixed
         assert "示例数据" in words_printed and "核对码" in words_printed
         assert "四议两公开" in words_printed and "跳到正文" not in words_printed  # the page's furniture stays off paper
@@ -505,9 +505,9 @@ def test_a_printed_notice_scans_to_the_records_full_address_and_reads_as_a_notic
     (tmp_path / "funds").mkdir()
     assert scan_printed(pdf, tmp_path / "funds") == [f"{SITE_URL}{rel(vdir)}/{rec['id']}.html"]
     words_printed = pdf_text(pdf, tmp_path / "funds")
-    assert render.LAW["funds"] + label(rec["period"]) in words_printed
+    assert render.law()["funds"] + label(rec["period"]) in words_printed
     # signed: the seal's box, the committee and the day it was made public
-    assert render.LAW["seal"] in words_printed
+    assert render.law()["seal"] in words_printed
     assert f"{load(vdir / 'village.yml')['name']}村民委员会{zh(rec['published'])}" in words_printed
 
 

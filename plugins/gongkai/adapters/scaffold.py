@@ -8,9 +8,9 @@ optional fields are left empty too (an empty value is a missing value); optional
 uncommented.
 
 What is filled in: the id (the next free one for that kind and year, unique across the whole
-village), today's date where the record is being made today, and for a fund period the next
-period at the village's cadence with the previous period's closing balance as its opening
-balance, copied exactly.
+village) and today's date where the record is being made today; a kind that fills in a new record
+from those before it does so itself (kinds.Kind.new: a fund period is the next period at the
+village's cadence, its opening balance the previous period's closing balance, copied exactly).
 
 The year file is only ever appended to: the text already there stays byte for byte. Does not
 import MkDocs.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from gongkai import kinds
@@ -30,7 +30,6 @@ from gongkai.model import schema
 from gongkai.check.checker import YEAR_FILE
 from gongkai.config import build_date
 from gongkai.load.reader import parse, read_source
-from gongkai.model.period import Period
 from gongkai.render.guide import type_words
 from gongkai.model.schema import Ctx, Field, ListOf, Spec
 
@@ -58,18 +57,13 @@ class Written:
 
 
 @dataclass
-class _Period:
-    period: str
-    closing: str | None  # exact text of the closing balance, when it is a valid amount
-    path: Path
-
-
-@dataclass
 class _Village:
     name: str
     monthly: bool
     ids: set[str]
-    periods: list[_Period]  # every fund period with a valid period, in file order
+    # the records of each kind that fills in a new one from those before it (kinds.Kind.new), converted,
+    # in file order; each with the path of its file
+    records: dict[str, list]
 
 
 def _year_files(folder: Path) -> list[Path]:
@@ -88,7 +82,7 @@ def _scan(vdir: Path) -> _Village:
         name = getattr(village, "name", None) or name
         monthly = bool(getattr(village, "high_volume", False))
     ids: set[str] = set()
-    periods: list[_Period] = []
+    records: dict[str, list] = {k.folder: [] for k in kinds.KINDS if k.new}
     for folder, spec in kinds.specs().items():
         for path in _year_files(vdir / folder):
             node = read_source(path).node
@@ -100,12 +94,9 @@ def _scan(vdir: Path) -> _Village:
                 id_node = item.value.get("id", (None, None))[1]
                 if id_node is not None and id_node.kind == "scalar" and id_node.value.strip():
                     ids.add(id_node.value.strip())
-                if folder == "funds":
-                    rec = spec.convert(item, Ctx(str(path), scratch))
-                    if getattr(rec, "period", None):
-                        closing = rec.closing_balance
-                        periods.append(_Period(rec.period, None if closing is None else str(closing), path))
-    return _Village(name, monthly, ids, periods)
+                if folder in records:
+                    records[folder].append(spec.convert(item, Ctx(str(path), scratch)))
+    return _Village(name, monthly, ids, records)
 
 
 # -- ids and periods ------------------------------------------------------------------------
@@ -118,31 +109,6 @@ def next_id(prefix: str, year: int, ids: set[str]) -> str:
     while f"{prefix}-{year}-{n:02d}" in ids:
         n += 1
     return f"{prefix}-{year}-{n:02d}"
-
-
-def next_period(v: _Village, year: int | None, today: date) -> tuple[str, _Period | None]:
-    """The period to write next at the village's cadence, and the period it follows (if any).
-
-    Without a year: the period right after the latest one written, or, for a village with none
-    yet, the last period that has ended. With a year: the next period of that year.
-    """
-    by_end = sorted(v.periods, key=lambda p: Period(p.period).bounds[1])
-    if year is not None:
-        by_end = [p for p in by_end if Period(p.period).bounds[1].year <= year]
-    prev = by_end[-1] if by_end else None
-    if prev is None:
-        if year is None:
-            return Period.containing(Period(Period.containing(today, v.monthly)).bounds[0] - timedelta(days=1), v.monthly), None
-        return Period.containing(date(year, 1, 1), v.monthly), None
-    start = Period(prev.period).bounds[1] + timedelta(days=1)
-    if year is not None and start.year > year:
-        raise UsageError(
-            f"{year} 年的财务公开已经写到最后一期 {prev.period}，下一期 {Period.containing(start, v.monthly)} "
-            f"要写在 {start.year} 年的文件里（不加 --year 即可）"
-        )
-    if year is not None and start.year < year:
-        return Period.containing(date(year, 1, 1), v.monthly), None  # a gap before it: check will say so
-    return Period.containing(start, v.monthly), prev
 
 
 # -- the text of a record, walked from its spec ---------------------------------------------
@@ -272,25 +238,14 @@ def new_record(kind: str, village_dir: Path | str, year: int | None = None, toda
     spec = kind.spec
     values: dict[tuple, str] = {}
     notes: list[str] = []
-    if folder == "funds":
-        period, prev = next_period(village, year, today)
-        year = period.year
-        record_id = f"f-{period.lower()}"
-        n = 2
-        while record_id in village.ids:
-            record_id, n = f"f-{period.lower()}-{n}", n + 1
-        values[("period",)] = period
-        notes.append(f"期间：{period}（{Period(period).label}，{'按月' if village.monthly else '按季度'}公开）")
-        if prev is not None and prev.closing is not None:
-            values[("opening_balance",)] = prev.closing
-            notes.append(f"期初余额：{prev.closing} 元，取自上一期 {prev.period} 的期末余额")
-        elif prev is not None:
-            notes.append(f"上一期 {prev.period} 的期末余额没有填对，期初余额请自己填写")
-        else:
-            notes.append("前面没有紧挨着的上一期，期初余额请自己填写")
-        end = Period(period).bounds[1]
-        if end >= today:
-            notes.append(f"这一期到 {end} 才结束，结束后再审核、公开")
+    if kind.new:  # the kind fills in a new record from those before it (a fund period: the next period, its opening balance)
+        try:
+            new = kind.new(village, year, today)
+        except kinds.NewRecordError as exc:
+            raise UsageError(str(exc)) from None
+        year, record_id = new.year, new.id
+        values.update(new.values)
+        notes += new.notes
     else:
         year = year or today.year
         record_id = next_id(kind.prefix, year, village.ids)

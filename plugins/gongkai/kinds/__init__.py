@@ -62,7 +62,7 @@ class NoticeLink:
 @dataclass(frozen=True)
 class NoticeText:
     """What a record's printed notice (公示) says, besides the words every notice of its kind has
-    (render.LAW) and what render.notice adds (issuer, QR code, link)."""
+    (its notice_words, render.LAW) and what render.notice adds (issuer, QR code, link)."""
 
     title: str  # 关于…的公示
     lead: str  # the opening paragraph
@@ -79,6 +79,31 @@ class Kiosk:
     slide: Callable  # (village, record, build date) -> kioskkit.Slide
     panel: Callable  # (village, build date) -> kioskkit.Panel: its part of the board behind the touch
     latest: Callable = lambda village, today: None  # the one record it adds to a loop with few current ones
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A list in each record (a fund period's entries) published as a table of its own in the open
+    data: one row an item, after the record's `keys` (its id, its period)."""
+
+    field: str  # the list: entries
+    table: str  # the CSV's name: funds-entries
+    keys: tuple[str, ...]  # the record's fields each row carries: ("id", "period")
+    description: str  # what a row is, for the data package
+
+
+@dataclass(frozen=True)
+class New:
+    """What `gongkai new` fills in for a kind that makes a new record from those before it."""
+
+    year: int  # the year file it goes in
+    id: str
+    values: dict  # {field path (tuple of keys): text}
+    notes: list  # what the clerk is told, one line each
+
+
+class NewRecordError(ValueError):
+    """The record asked for cannot be made (its year is full): said to the clerk, in Chinese."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +149,9 @@ class Kind:
     area_year: Callable[[str, dict], dict] = lambda name, t: {}
     notices: Callable[[Record], list] = lambda rec: []  # its printed notices (NoticeLink), the default last
     notice: Callable[..., NoticeText] | None = None  # (village, record, a NoticeLink's slug) -> what that notice says
+    # the fixed words its notices open and close with, written by the print stylesheet once for the site:
+    # {key: (the element that prints them, the words)}
+    notice_words: dict = field(default_factory=dict)
     # its diagnostic codes (diagnostics.Code), beyond the ones every file shares; each needs an example
     codes: tuple = ()
     example: str = ""  # its file in the tiny valid village of examples.py (the codes' examples break it)
@@ -132,6 +160,10 @@ class Kind:
     county_rules: tuple = ()
     # county -> the county's rule its 督查 checks, in a supervisor's words (财务每期结束后 15 天内公开)
     rule_words: Callable[..., str] | None = None
+    detail: Detail | None = None  # a list of its records the open data publishes as a table of its own
+    # (the village as `gongkai new` read it: name, monthly, ids, records of the kinds with this, the year
+    # asked for or None, today) -> New: a new record filled in from those before it
+    new: Callable[..., New] | None = None
 
     @property
     def model(self) -> type:

@@ -270,11 +270,17 @@ class Decision(Record):
 # -- its rules
 
 
+def matter_categories(county) -> tuple[str, ...]:
+    """The matters that must go through 四议两公开: the statutory ones and the county's own (rules.local_categories)."""
+    local = tuple(county.rules.local_categories or ()) if county.rules else ()
+    return MATTER_CATEGORIES + local
+
+
 def check(village: Village) -> Iterator[Diagnostic]:
     """Its rules (rules.py runs them): category, the six steps in order, votes, quorums and days."""
     county = village.county
     for d in village.decisions:
-        yield from _check_decision(d, village, county.matter_categories, county.min_disclosure_days)
+        yield from _check_decision(d, village, matter_categories(county), county.min_disclosure_days)
 
 
 def _check_decision(d: Decision, village: Village, categories, min_days: int) -> Iterator[Diagnostic]:
@@ -533,6 +539,11 @@ def of_year(decisions: list, today: date, year: int, county=None) -> dict:
     return {**totals(decisions, today, year), "decision_category": Counter(d.category for d in decisions)}
 
 
+NOTICE_WORDS = {  # what every decision's notice opens with, and each of its two notices closes its opening with
+    "decision": (".gk-law::before", "根据《中华人民共和国村民委员会组织法》和“四议两公开”工作法，"),
+    "jueyi": (".gk-n-jueyi .gk-law::after", "现将有关情况公示如下："),
+    "jieguo": (".gk-n-jieguo .gk-law::after", "现将实施结果公示如下："),
+}
 KIOSK = Kiosk(current_decisions, decision_slide, panel, latest=lambda village, today: latest_of(village.decisions, today))
 
 
@@ -540,4 +551,4 @@ KIND = register(Kind("decisions", "decision", "决策", DECISION, "d", ("proposa
                      board=board, page=page, problems=((20, "决策停滞"), (40, "办结未公开结果")), chase=chase,
                      rule_words=lambda county: f"四议两公开两个步骤之间不超过 {county.max_step_days} 天",
                      as_of=as_of, kiosk=KIOSK, totals=totals, year=of_year,
-                     notices=notice_links, notice=notice, rules=check))
+                     notices=notice_links, notice=notice, rules=check, notice_words=NOTICE_WORDS))

@@ -15,7 +15,8 @@ from gongkai.render import charts
 from gongkai.check.diagnostics import Diagnostic, at, display_path
 from gongkai.render.kioskkit import NOTE_CHARS, TITLE_CHARS, Panel, Slide, Table, cut
 from gongkai.render.words import money, wan, yuan, zh_date
-from . import Disclosure, Kind, Kiosk, NoticeLink, NoticeText, Problem, register
+from gongkai.model import period as period_value
+from . import Detail, Disclosure, Kind, Kiosk, New, NewRecordError, NoticeLink, NoticeText, Problem, register
 
 FUND_CATEGORIES = ("财务计划", "各项收入", "各项支出", "各项资产", "各类资源", "债权债务", "收益分配", "其他")
 
@@ -196,6 +197,11 @@ def published_by(periods: list, day: date) -> list:
     return [p for p in periods if p.published and p.published <= day]
 
 
+def of_year(periods: list, year: int) -> list:
+    """The fund periods of one year, first period first."""
+    return sorted((p for p in periods if p.period and p.period.year == year), key=lambda p: p.period)
+
+
 BIGGEST = 3  # the year's largest payments a board names: where the money went, at a glance
 
 
@@ -204,7 +210,7 @@ def board(village, ctx) -> dict:
     from gongkai.rollup.figures import finance_year  # the rollups build on the kinds
 
     year = finance_year([village], ctx.today)
-    periods = village.funds_of_year(year)
+    periods = of_year(village.funds, year)
     chart_title = f"{year}年{'各月' if village.high_volume else '各季度'}收入和支出"
     chart = charts.bar_chart(
         "gk-funds-chart",
@@ -332,9 +338,70 @@ def area_year(name: str, t) -> dict:
 DERIVED = {"income_total": lambda t: sum(t.income.values(), ZERO), "expense_total": lambda t: sum(t.expense.values(), ZERO)}
 
 
+# -- `gongkai new funds`: the next period, its opening balance the closing balance before it
+
+
+def next_period(periods: list, monthly: bool, year: int | None, today: date):
+    """The period to write next at the village's cadence, and the period it follows (if any).
+
+    Without a year: the period right after the latest one written, or, for a village with none
+    yet, the last period that has ended. With a year: the next period of that year.
+    """
+    by_end = sorted((p for p in periods if p.period), key=lambda p: p.period.bounds[1])
+    if year is not None:
+        by_end = [p for p in by_end if p.period.bounds[1].year <= year]
+    prev = by_end[-1] if by_end else None
+    if prev is None:
+        if year is None:
+            return period_value.Period.containing(period_value.Period(period_value.Period.containing(today, monthly)).bounds[0] - timedelta(days=1), monthly), None
+        return period_value.Period.containing(date(year, 1, 1), monthly), None
+    start = prev.period.bounds[1] + timedelta(days=1)
+    if year is not None and start.year > year:
+        raise NewRecordError(
+            f"{year} 年的财务公开已经写到最后一期 {prev.period}，下一期 {period_value.Period.containing(start, monthly)} "
+            f"要写在 {start.year} 年的文件里（不加 --year 即可）"
+        )
+    if year is not None and start.year < year:
+        return period_value.Period.containing(date(year, 1, 1), monthly), None  # a gap before it: check will say so
+    return period_value.Period.containing(start, monthly), prev
+
+
+def new_period(village, year: int | None, today: date) -> New:
+    period, prev = next_period(village.records["funds"], village.monthly, year, today)
+    record_id = f"f-{period.lower()}"
+    n = 2
+    while record_id in village.ids:
+        record_id, n = f"f-{period.lower()}-{n}", n + 1
+    values = {("period",): period}
+    notes = [f"期间：{period}（{period_value.Period(period).label}，{'按月' if village.monthly else '按季度'}公开）"]
+    closing = None if prev is None or prev.closing_balance is None else str(prev.closing_balance)
+    if closing is not None:
+        values[("opening_balance",)] = closing
+        notes.append(f"期初余额：{closing} 元，取自上一期 {prev.period} 的期末余额")
+    elif prev is not None:
+        notes.append(f"上一期 {prev.period} 的期末余额没有填对，期初余额请自己填写")
+    else:
+        notes.append("前面没有紧挨着的上一期，期初余额请自己填写")
+    end = period_value.Period(period).bounds[1]
+    if end >= today:
+        notes.append(f"这一期到 {end} 才结束，结束后再审核、公开")
+    return New(period_value.Period(period).year, record_id, values, notes)
+
+
+# what a fund period's notice opens with; it is reviewed by the 民主理财小组 and watched by the 村务监督委员会: both sign
+NOTICE_WORDS = {
+    "funds": (".gk-law-f::before", "根据《中华人民共和国村民委员会组织法》和农村集体经济组织财务公开的有关规定，现将本村"),
+    "review": (".gk-reviewers::before", "村民主理财小组（审核）签字："),
+    "watch": (".gk-reviewers::after", "村务监督委员会（监督）签字："),
+}
+
+
 KIND = register(Kind("funds", "funds", "财务公开", FUND_PERIOD, "f", None, describe, disclosures, jump="财务",
                      board=board, problems=((10, "财务公开逾期"),), chase=chase,
-                     rule_words=lambda county: f"财务每期结束后 {county.funds_grace_days} 天内公开", as_of=published_by,
+                     rule_words=lambda county: f"财务每期结束后 {county.funds_grace_days} 天内公开",
+                     notice_words=NOTICE_WORDS, new=new_period,
+                     detail=Detail("entries", "funds-entries", ("id", "period"),
+                                   "每行一笔收支明细，带所在财务公开期的编号和期间；可用 gongkai import funds 导入"), as_of=published_by,
                      kiosk=Kiosk(current, funds_slide, panel), totals=totals, year=by_category,
                      in_year=lambda p: p.period.year if p.period else None, derived=DERIVED, area_year=area_year,
                      notices=lambda rec: [NoticeLink("caiwu", "财务公开", default=True)], notice=notice, rules=check))

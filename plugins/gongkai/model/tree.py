@@ -77,10 +77,6 @@ class Village(Record):
     def record(self, record_id: str) -> Record | None:
         return next((r for r in self.records() if r.id == record_id), None)
 
-    def funds_of_year(self, year: int) -> list:
-        """The fund periods of one year, first period first."""
-        return sorted((p for p in self.funds if p.period and p.period.year == year), key=lambda p: p.period)
-
     def expected_mismatch(self, key: str, meeting: Record) -> tuple[int, str] | None:
         """(number, what it is) from village.yml when a meeting's 应到 differs from it, else None.
 
@@ -146,11 +142,6 @@ class County(Record):
     def max_step_days(self) -> int:
         """The longest a decision may wait between two steps before the board marks it late."""
         return self.rule("max_step_days", 30)
-
-    @property
-    def matter_categories(self) -> tuple[str, ...]:
-        local = tuple(self.rules.local_categories or ()) if self.rules else ()
-        return kinds.decisions.MATTER_CATEGORIES + local
 
     @property
     def villages(self) -> list[Village]:

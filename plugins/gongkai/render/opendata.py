@@ -167,30 +167,33 @@ def _records(kind: str) -> Callable[[Village], Iterator[tuple]]:
     return rows
 
 
-def _ledger_rows(village: Village) -> Iterator[tuple]:
-    for period in _chronological(village.funds):
-        for entry in period.entries or []:
-            yield village, period, entry
+def _detail_rows(kind: str, field: str) -> Callable[[Village], Iterator[tuple]]:
+    def rows(village: Village) -> Iterator[tuple]:
+        for rec in _chronological(getattr(village, kind)):
+            for item in getattr(rec, field) or []:
+                yield village, rec, item
+    return rows
 
 
 def tables() -> tuple[Table, ...]:
-    """The CSV files: one for each record kind registered (kinds.KINDS), and the funds' ledger."""
+    """The CSV files: one for each record kind registered (kinds.KINDS), then the list it publishes
+    apart (kinds.Detail: the funds' ledger)."""
     return _tables(tuple(kinds.KINDS))
 
 
 @functools.cache
 def _tables(registered: tuple) -> tuple[Table, ...]:
     out = []
-    for kind, spec in kinds.specs().items():
-        skip = ("entries",) if kind == "funds" else ()
-        what = f"每行一条{spec.label}" + ("（不含收支明细，明细见 funds-entries.csv）" if skip else "")
+    for k in registered:
+        kind, spec, d = k.folder, k.spec, k.detail
+        skip = (d.field,) if d else ()
+        what = f"每行一条{spec.label}" + (f"（不含{spec.fields[d.field].label}，明细见 {d.table}.csv）" if d else "")
         out.append(Table(kind, kind, spec.label, what, tuple(LOCATION + _columns(spec, 1, skip)), _records(kind)))
-        if kind == "funds":
-            head = [c for c in _columns(spec, 1, title=f"{spec.label}·") if c.name in ("id", "period")]
-            entries = _columns(spec.fields["entries"].type.item, 2)
-            out.append(Table("funds-entries", kind, spec.fields["entries"].label,
-                             f"每行一笔收支明细，带所在{spec.label}的编号和期间；可用 gongkai import funds 导入",
-                             tuple(LOCATION + head + entries), _ledger_rows))
+        if d:
+            head = [c for c in _columns(spec, 1, title=f"{spec.label}·") if c.name in d.keys]
+            items = _columns(spec.fields[d.field].type.item, 2)
+            out.append(Table(d.table, kind, spec.fields[d.field].label, d.description, tuple(LOCATION + head + items),
+                             _detail_rows(kind, d.field)))
     return tuple(out)
 
 

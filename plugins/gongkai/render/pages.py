@@ -273,21 +273,14 @@ def css() -> str:
 
 
 def notice_words_css() -> str:
-    """The rules that write LAW's words into the notices: on the page as on paper."""
-    def text(key: str) -> str:
-        return '"' + LAW[key].replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return (
-        "\n/* the words every notice opens and closes with: gongkai/render/pages.py LAW */\n"
-        f".gk-law::before {{ content: {text('decision')}; }}\n"
-        f".gk-law-f::before {{ content: {text('funds')}; }}\n"
-        f".gk-n-jueyi .gk-law::after {{ content: {text('jueyi')}; }}\n"
-        f".gk-n-jieguo .gk-law::after {{ content: {text('jieguo')}; }}\n"
-        f".gk-complain::before {{ content: {text('complain')}; }}\n"
-        f".gk-qr figcaption:not(.gk-duban-qr)::before {{ content: {text('caption')}; display: block; }}\n"
-        f".gk-seal::before {{ content: {text('seal')}; }}\n"
-        f".gk-reviewers::before {{ content: {text('review')}; }}\n"
-        f".gk-reviewers::after {{ content: {text('watch')}; }}\n"
-    )
+    """The rules that write the notices' fixed words into them (each kind's `notice_words`, then LAW's):
+    on the page as on paper."""
+    def text(words: str) -> str:
+        return '"' + words.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    rules = [(selector, words, "") for kind in kinds.KINDS for selector, words in kind.notice_words.values()]
+    rules += [(selector, LAW[key], extra) for key, selector, extra in LAW_RULES]
+    return ("\n/* the words every notice opens and closes with: each kind's notice_words, then gongkai/render/pages.py LAW */\n"
+            + "".join(f"{selector} {{ content: {text(words)}; {extra}}}\n" for selector, words, extra in rules))
 
 
 # -- printed notices (公示) for the board outside the village office --------------------------
@@ -296,22 +289,25 @@ def notice_words_css() -> str:
 NOTICE_SLUGS = ("jueyi", "jieguo", "caiwu")  # static/gongkai.css names each one
 
 
-# The words every notice of a kind opens and closes with, and those of its foot: the print
-# stylesheet writes them (static/gongkai.css, .gk-law and the rest), once for the site rather than
-# in each of a county's 30,000 notices; the page holds what is its own. tests/test_notices.py reads
-# the printed notice back from Chromium's PDF and checks these words are printed, as here.
+# The words every notice has (a kind's own opening and closing words are its `notice_words`): the
+# print stylesheet writes them (static/gongkai.css, .gk-law and the rest), once for the site rather
+# than in each of a county's 30,000 notices; the page holds what is its own. tests/test_notices.py
+# reads the printed notice back from Chromium's PDF and checks these words are printed, as here.
 LAW = {
-    "decision": "根据《中华人民共和国村民委员会组织法》和“四议两公开”工作法，",
-    "funds": "根据《中华人民共和国村民委员会组织法》和农村集体经济组织财务公开的有关规定，现将本村",
-    "jueyi": "现将有关情况公示如下：",
-    "jieguo": "现将实施结果公示如下：",
     "complain": "对以上内容如有疑问或异议，可以向本村村务监督委员会反映，也可以拨打",
     "caption": "扫码查看网上公示，核对码应与此相同",
     "seal": "（盖章）",
-    # a fund period's notice is reviewed by the 民主理财小组 and watched by the 村务监督委员会: both sign
-    "review": "村民主理财小组（审核）签字：",
-    "watch": "村务监督委员会（监督）签字：",
 }
+LAW_RULES = (  # (LAW's key, the element that prints it, more of the rule)
+    ("complain", ".gk-complain::before", ""),
+    ("caption", ".gk-qr figcaption:not(.gk-duban-qr)::before", "display: block; "),
+    ("seal", ".gk-seal::before", ""),
+)
+
+
+def law() -> dict[str, str]:
+    """Every fixed word of the notices by its key: each kind's, then those every notice has."""
+    return {**{key: words for k in kinds.KINDS for key, (_, words) in k.notice_words.items()}, **LAW}
 
 
 @dataclass(frozen=True)
