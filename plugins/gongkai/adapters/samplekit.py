@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from gongkai.model.period import Period
 from gongkai.kinds.decisions import RESOLUTION
 from gongkai.kinds.funds import FUND_CATEGORIES
-from gongkai.kinds.suggestions import SUGGESTION
+from gongkai.kinds.suggestions import CHANNELS, REPLY_DAYS, SUGGESTION  # the sample counties set no reply days: the default
 from gongkai.load.yamltext import Money, Plain, Quoted
 
 NUM = "一二三四五六七八九十"
@@ -780,8 +780,7 @@ SUGGESTION_OPEN = [
     "建议在村文化广场增加健身器材",
     "{g}有几户院墙开裂，建议请人查看是否安全",
 ]
-CHANNELS = ("意见箱", "来访", "电话", "网上", "村民代表转交", "党员转交", "入户走访")
-REPLY_DAYS = 10  # the sample counties set no suggestion_reply_days: the default
+SAMPLE_CHANNELS = tuple(c for c in CHANNELS if c != "村民会议")  # a meeting's suggestions are in its minutes
 
 
 def suggestions_of(v: dict, people: dict, decisions: list[dict], years, asof: AsOf, overdue: bool,
@@ -801,7 +800,7 @@ def suggestions_of(v: dict, people: dict, decisions: list[dict], years, asof: As
 
     def one(received: date, summary: str, outcome: str, reply: str, reason: str | None, decision: str | None = None) -> dict:
         reply_date = min(received + timedelta(days=rng.randint(2, REPLY_DAYS)), asof.last_done)
-        return dict(received=received, channel=rng.choice(CHANNELS), summary=summary, proposer=proposer(),
+        return dict(received=received, channel=rng.choice(SAMPLE_CHANNELS), summary=summary, proposer=proposer(),
                     answerer=rng.choice(answerers), reply_date=reply_date, reply=reply, outcome=outcome,
                     decision=decision, reason=reason)
 
@@ -826,7 +825,7 @@ def suggestions_of(v: dict, people: dict, decisions: list[dict], years, asof: As
             asked = [last - timedelta(days=rng.randint(1, REPLY_DAYS - 2))] + ([last - timedelta(days=rng.randint(14, 25))] if overdue else [])
             asked = [d for d in asked if d.year == y]  # early in January: last year's are answered
             for received, summary in zip(asked, rng.sample(SUGGESTION_OPEN, len(asked))):
-                year.append(dict(received=received, channel=rng.choice(CHANNELS), summary=summary.format(g=rng.choice(GROUPS[:6])),
+                year.append(dict(received=received, channel=rng.choice(SAMPLE_CHANNELS), summary=summary.format(g=rng.choice(GROUPS[:6])),
                                  proposer=proposer()))
         year.sort(key=lambda s: (s["received"], s["summary"]))
         for n, s in enumerate(year, 1):
